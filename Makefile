@@ -1,0 +1,111 @@
+# RepairApp + SmartRe. `make run` starts the whole system locally; `make test` runs every check.
+# Every target installs what it needs first (idempotent), so both work on a fresh clone.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+VPY       := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+REQS      := requirements-dev.txt smartre/requirements.txt repairapp/requirements.txt
+DATA_DIR  ?= ../shared/data
+APPS      := smartre repairapp
+# pytest exits 5 when it collected nothing: make treats that as a failure, as CI must.
+PYTEST    := $(VPY) -m pytest -p no:cacheprovider
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e \
+        unit-repaircore unit-smartre unit-repairapp unit-tools unit-frontend \
+        bench train predict-images predict-outcomes openapi cost clean browser
+
+help:
+	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
+	@echo "make test   install everything and run lint, types and every test tier"
+	@echo "make bench  benchmarks (cold start, latency, package size, load)"
+	@echo "make train  retrain the SmartRe models from DATA_DIR=$(DATA_DIR)"
+
+# --- installation -------------------------------------------------------------------------------
+$(STAMP): $(REQS)
+	@if [ ! -x $(VPY) ]; then \
+	  py=$$(scripts/find-python.sh); echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(VPY) -m pip install --quiet --disable-pip-version-check --upgrade "pip<26.3"
+	$(VPY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv install: $(STAMP)
+
+# The shared package is copied into each app's vendor/ (Chalice ships vendor/ at the package root).
+vendor: $(STAMP)
+	@for app in $(APPS); do \
+	  rm -rf $$app/vendor/repaircore; mkdir -p $$app/vendor; \
+	  cp -r repaircore $$app/vendor/repaircore; \
+	  find $$app/vendor -name __pycache__ -prune -exec rm -rf {} +; \
+	done
+
+frontend:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory -C frontend build; fi
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot work here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; fi
+
+# --- running ------------------------------------------------------------------------------------
+run: vendor frontend
+	$(VPY) -m localaws.stack
+
+# --- checks -------------------------------------------------------------------------------------
+lint: $(STAMP)
+	$(VPY) -m ruff check .
+	$(VPY) -m ruff format --check .
+
+typecheck: vendor
+	$(VPY) -m mypy
+
+# The two apps both define top-level `app` and `chalicelib`: each runs in its own pytest process.
+unit-repaircore: $(STAMP)
+	$(PYTEST) tests/unit/repaircore
+
+unit-tools: $(STAMP)
+	$(PYTEST) tests/unit/tools
+
+unit-smartre: vendor
+	$(PYTEST) tests/unit/smartre
+
+unit-repairapp: vendor
+	$(PYTEST) tests/unit/repairapp
+
+unit-frontend:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory -C frontend test; fi
+
+unit: unit-repaircore unit-tools unit-smartre unit-repairapp unit-frontend
+
+integration: vendor
+	$(PYTEST) tests/integration
+
+e2e: vendor frontend browser
+	@if [ -d tests/e2e ] && ls tests/e2e/test_*.py >/dev/null 2>&1; then $(PYTEST) tests/e2e; fi
+
+test: lint typecheck unit integration e2e
+	@echo "make test: all green"
+
+# --- models, benchmarks, operations -------------------------------------------------------------
+train: $(STAMP)
+	$(VPY) -m training.train --data-dir $(DATA_DIR)
+
+predict-images: vendor
+	@test -n "$(LIST)" -a -n "$(OUT)" || { echo "usage: make predict-images LIST=paths.txt OUT=out.csv" >&2; exit 2; }
+	$(VPY) -m training.predict images --list "$(LIST)" --out "$(OUT)"
+
+predict-outcomes: vendor
+	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
+	$(VPY) -m training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
+
+bench: vendor frontend
+	$(VPY) -m bench
+
+clean:
+	rm -rf $(VENV) smartre/vendor repairapp/vendor .localaws build frontend/node_modules frontend/dist
