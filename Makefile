@@ -9,7 +9,10 @@ VENV      := .venv
 VPY       := $(VENV)/bin/python
 STAMP     := $(VENV)/.installed
 REQS      := requirements-dev.txt smartre/requirements.txt repairapp/requirements.txt
-DATA_DIR  ?= ../shared/data
+# The licensed data sits beside the repository (../shared/data); a clone elsewhere finds it at
+# /work/shared/data. Override with DATA_DIR=... for other data.
+DATA_DIR  ?= $(firstword $(wildcard ../shared/data /work/shared/data) ../shared/data)
+export DATA_DIR
 APPS      := smartre repairapp
 # pytest exits 5 when it collected nothing: make treats that as a failure, as CI must.
 PYTEST    := $(VPY) -m pytest -p no:cacheprovider
