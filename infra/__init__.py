@@ -1,0 +1,1 @@
+"""Provisioning shared by `make run` (embedded emulator) and `deploy.sh` (AWS)."""

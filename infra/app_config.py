@@ -1,0 +1,75 @@
+"""The environment each Chalice app gets per stage, written into its ``.chalice/config.json``.
+
+Static names (tables, buckets, the state machine) are env vars; values AWS generates or that
+are secret (Cognito ids, the service key, the origin secret) live in SSM Parameter Store under
+``CONFIG_PARAMETER_PATH`` and are read once per container, so the local stage's config stays a
+committed, deterministic file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from infra.definition import PROJECT, Stage
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+APPS = ("smartre", "repairapp")
+LOCAL_SMARTRE_URL = "http://127.0.0.1:8002"
+
+
+def parameter_path(stage: Stage) -> str:
+    return f"/{PROJECT}/{stage.stage}/"
+
+
+def smartre_environment(stage: Stage) -> dict[str, str]:
+    return {
+        "STAGE": stage.stage,
+        "PHOTOS_BUCKET_NAME": stage.photos_bucket.name,
+        "ANALYSES_TABLE_NAME": stage.analyses_table.name,
+        "PRODUCTS_TABLE_NAME": stage.products_table.name,
+        "LABELS_TABLE_NAME": stage.labels_table.name,
+        "IDEMPOTENCY_TABLE_NAME": stage.smartre_idempotency_table.name,
+        "ANALYSIS_STATE_MACHINE_ARN": stage.state_machine_arn,
+        "CONFIG_PARAMETER_PATH": parameter_path(stage),
+    }
+
+
+def repairapp_environment(stage: Stage, smartre_url: str) -> dict[str, str]:
+    return {
+        "STAGE": stage.stage,
+        "REPAIRS_TABLE_NAME": stage.repairs_table.name,
+        "IDEMPOTENCY_TABLE_NAME": stage.repairapp_idempotency_table.name,
+        "SMARTRE_API_URL": smartre_url,
+        "CONFIG_PARAMETER_PATH": parameter_path(stage),
+    }
+
+
+def environment(app: str, stage: Stage, *, smartre_url: str | None = None) -> dict[str, str]:
+    if app == "smartre":
+        return smartre_environment(stage)
+    if app == "repairapp":
+        return repairapp_environment(stage, smartre_url or LOCAL_SMARTRE_URL)
+    raise ValueError(f"unknown app {app!r}")
+
+
+def config_path(app: str, root: Path = REPO_ROOT) -> Path:
+    return root / app / ".chalice" / "config.json"
+
+
+def write_stage_environment(
+    app: str, stage_name: str, env: Mapping[str, str], root: Path = REPO_ROOT
+) -> bool:
+    """Merge ``env`` into the stage's ``environment_variables``; return True if the file changed."""
+    path = config_path(app, root)
+    config: dict[str, Any] = json.loads(path.read_text())
+    stage_config = config.setdefault("stages", {}).setdefault(stage_name, {})
+    current = stage_config.get("environment_variables", {})
+    merged = {**current, **env}
+    if merged == current:
+        return False
+    stage_config["environment_variables"] = dict(sorted(merged.items()))
+    path.write_text(json.dumps(config, indent=2) + "\n")
+    return True

@@ -1,0 +1,221 @@
+"""What a stage of RepairApp + SmartRe needs beyond what ``chalice deploy`` creates.
+
+One declarative definition for every stage: ``make run`` applies it to the embedded emulator and
+``deploy.sh`` to an AWS account (``infra.provision``). Names derive from the stage and account
+only, so both apps' stage configs can be computed from it (``stage_environment``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+PROJECT: Final = "repairapp"
+LOCAL_STAGE: Final = "local"
+STAGES: Final = ("local", "dev", "prod")
+DEFAULT_REGION: Final = "eu-west-1"
+
+PHOTO_UPLOAD_PREFIX: Final = "uploads/"
+# Raw photos are personal data and, at scale, the biggest stored cost: keep them a week.
+PHOTO_RETENTION_DAYS: Final = 7
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
+
+# Cognito groups are the staff roles RepairApp checks.
+STAFF_ROLES: Final = ("repairer", "coordinator")
+
+# The origins the browser uploads from locally (the CloudFront emulator of `make run`).
+LOCAL_SITE_ORIGINS: Final = ("http://127.0.0.1:8000", "http://localhost:8000")
+
+
+@dataclass(frozen=True)
+class GlobalIndex:
+    name: str
+    partition: str
+    sort: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    partition: str
+    sort: str | None = None
+    indexes: tuple[GlobalIndex, ...] = ()
+    ttl_attribute: str | None = None
+
+    def attribute_names(self) -> list[str]:
+        names = [self.partition] + ([self.sort] if self.sort else [])
+        for index in self.indexes:
+            names += [index.partition] + ([index.sort] if index.sort else [])
+        return list(dict.fromkeys(names))
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    name: str
+    cors_origins: tuple[str, ...] = ()
+    expire_prefix: str | None = None
+    expire_after_days: int | None = None
+    versioned: bool = False
+
+
+@dataclass(frozen=True)
+class SecretSpec:
+    """A random secret generated once and kept in SSM Parameter Store (SecureString)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Every name of one deployed stage."""
+
+    stage: str
+    account: str
+    region: str
+    site_origins: tuple[str, ...] = field(default=())
+
+    @property
+    def prefix(self) -> str:
+        return f"{PROJECT}-{self.stage}"
+
+    # S3 bucket names are global: the account id keeps two deployments apart.
+    @property
+    def photos_bucket(self) -> BucketSpec:
+        return BucketSpec(
+            name=f"{self.prefix}-photos-{self.account}",
+            cors_origins=self.site_origins,
+            expire_prefix=PHOTO_UPLOAD_PREFIX,
+            expire_after_days=PHOTO_RETENTION_DAYS,
+        )
+
+    @property
+    def models_bucket(self) -> BucketSpec:
+        return BucketSpec(name=f"{self.prefix}-models-{self.account}", versioned=True)
+
+    @property
+    def site_bucket(self) -> BucketSpec:
+        return BucketSpec(name=f"{self.prefix}-site-{self.account}")
+
+    @property
+    def buckets(self) -> tuple[BucketSpec, ...]:
+        return (self.photos_bucket, self.models_bucket, self.site_bucket)
+
+    # SmartRe's tables
+    @property
+    def analyses_table(self) -> TableSpec:
+        return TableSpec(name=f"smartre-{self.stage}-analyses", partition="analysisId")
+
+    @property
+    def products_table(self) -> TableSpec:
+        return TableSpec(name=f"smartre-{self.stage}-products", partition="productId")
+
+    @property
+    def labels_table(self) -> TableSpec:
+        # Feedback from repairers: the labelled examples a retraining reads.
+        return TableSpec(
+            name=f"smartre-{self.stage}-labels",
+            partition="analysisId",
+            sort="labelId",
+            indexes=(GlobalIndex("by-kind", partition="kind", sort="createdAt"),),
+        )
+
+    @property
+    def smartre_idempotency_table(self) -> TableSpec:
+        return TableSpec(
+            name=f"smartre-{self.stage}-idempotency", partition="pk", ttl_attribute="expiresAt"
+        )
+
+    # RepairApp's tables
+    @property
+    def repairs_table(self) -> TableSpec:
+        return TableSpec(
+            name=f"{self.prefix}-repairs",
+            partition="repairId",
+            indexes=(
+                GlobalIndex("by-status", partition="status", sort="createdAt"),
+                GlobalIndex("by-category", partition="productCategory", sort="createdAt"),
+            ),
+        )
+
+    @property
+    def repairapp_idempotency_table(self) -> TableSpec:
+        return TableSpec(
+            name=f"{self.prefix}-idempotency", partition="pk", ttl_attribute="expiresAt"
+        )
+
+    @property
+    def tables(self) -> tuple[TableSpec, ...]:
+        return (
+            self.analyses_table,
+            self.products_table,
+            self.labels_table,
+            self.smartre_idempotency_table,
+            self.repairs_table,
+            self.repairapp_idempotency_table,
+        )
+
+    # secrets
+    @property
+    def service_key(self) -> SecretSpec:
+        return SecretSpec(
+            name=f"/{PROJECT}/{self.stage}/smartre-service-key",
+            description="Bearer key RepairApp presents to SmartRe",
+        )
+
+    @property
+    def origin_secret(self) -> SecretSpec:
+        return SecretSpec(
+            name=f"/{PROJECT}/{self.stage}/origin-verify-secret",
+            description="Header value CloudFront adds so RepairApp can refuse direct calls",
+        )
+
+    @property
+    def secrets(self) -> tuple[SecretSpec, ...]:
+        return (self.service_key, self.origin_secret)
+
+    # workflow and identity
+    @property
+    def state_machine_name(self) -> str:
+        return f"smartre-{self.stage}-analysis"
+
+    @property
+    def state_machine_role_name(self) -> str:
+        return f"smartre-{self.stage}-analysis-workflow"
+
+    @property
+    def state_machine_log_group(self) -> str:
+        return f"/aws/vendedlogs/states/smartre-{self.stage}-analysis"
+
+    @property
+    def state_machine_arn(self) -> str:
+        return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{self.state_machine_name}"
+
+    @property
+    def user_pool_name(self) -> str:
+        return f"{self.prefix}-staff"
+
+    @property
+    def user_pool_client_name(self) -> str:
+        return f"{self.prefix}-spa"
+
+    @property
+    def alerts_topic_name(self) -> str:
+        return f"{self.prefix}-alerts"
+
+    @property
+    def budget_name(self) -> str:
+        return f"{self.prefix}-monthly"
+
+    @property
+    def tags(self) -> dict[str, str]:
+        return {"project": PROJECT, "stage": self.stage}
+
+
+def stage(
+    name: str, account: str, region: str = DEFAULT_REGION, site_origins: tuple[str, ...] = ()
+) -> Stage:
+    if name not in STAGES:
+        raise ValueError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
+    origins = site_origins or (LOCAL_SITE_ORIGINS if name == LOCAL_STAGE else ())
+    return Stage(stage=name, account=account, region=region, site_origins=origins)

@@ -1,0 +1,194 @@
+"""Validate request bodies at the edge, before any work, with specific error codes.
+
+Chalice's ``json_body`` trusts its input (deeply nested JSON makes it fail with a 500), so the
+apps parse raw bytes here: size first, nesting depth by a linear scan (never recursion), then
+fields one by one. Unknown fields are refused, so a typo is an error rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from repaircore.errors import InvalidInput, PayloadTooLarge
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_DEPTH = 6
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest ``{``/``[`` nesting of a JSON text, skipping string contents (no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_json_object(
+    raw: bytes | str | None, *, max_bytes: int = MAX_BODY_BYTES, max_depth: int = MAX_DEPTH
+) -> dict[str, Any]:
+    if raw is None or len(raw) == 0:
+        raise InvalidInput("the request body is empty; send a JSON object", code="EmptyBody")
+    if len(raw) > max_bytes:
+        raise PayloadTooLarge(f"the request body is over {max_bytes} bytes", code="BodyTooLarge")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the request body is not UTF-8", code="MalformedJson") from exc
+    if nesting_depth(text) > max_depth:
+        raise InvalidInput("the JSON is nested too deeply", code="TooDeeplyNested")
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as exc:
+        raise InvalidInput("the request body is not valid JSON", code="MalformedJson") from exc
+    if not isinstance(value, dict):
+        raise InvalidInput("the request body must be a JSON object", code="ExpectedObject")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def clean_text(value: str) -> str:
+    """Collapse runs of whitespace and drop control characters (they only ever cause harm)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
+class Fields:
+    """Typed access to a parsed object; every getter raises ``InvalidInput`` naming the field."""
+
+    def __init__(
+        self, body: Mapping[str, Any], *, allowed: Collection[str], where: str = ""
+    ) -> None:
+        unknown = sorted(set(body) - set(allowed))
+        if unknown:
+            raise InvalidInput(
+                f"unknown field {where}{unknown[0]}; allowed: {', '.join(sorted(allowed))}",
+                code="UnknownField",
+            )
+        self._body = body
+        self._where = where
+
+    def _name(self, field: str) -> str:
+        return f"{self._where}{field}"
+
+    def present(self, field: str) -> bool:
+        return self._body.get(field) is not None
+
+    def string(
+        self,
+        field: str,
+        *,
+        required: bool = False,
+        max_length: int = 200,
+        min_length: int = 0,
+        pattern: re.Pattern[str] | None = None,
+    ) -> str | None:
+        value = self._body.get(field)
+        if value is None:
+            self._check_required(field, required)
+            return None
+        if not isinstance(value, str):
+            raise InvalidInput(f"{self._name(field)} must be a string", code="InvalidType")
+        value = clean_text(value)
+        if len(value) > max_length:
+            raise InvalidInput(
+                f"{self._name(field)} is longer than {max_length} characters", code="TooLong"
+            )
+        if len(value) < min_length or (required and not value):
+            raise InvalidInput(f"{self._name(field)} is too short", code="TooShort")
+        if pattern is not None and not pattern.fullmatch(value):
+            raise InvalidInput(f"{self._name(field)} has the wrong format", code="InvalidFormat")
+        return value or None
+
+    def number(
+        self, field: str, *, required: bool = False, minimum: float, maximum: float
+    ) -> float | None:
+        value = self._body.get(field)
+        if value is None:
+            self._check_required(field, required)
+            return None
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            raise InvalidInput(f"{self._name(field)} must be a number", code="InvalidType")
+        if not minimum <= value <= maximum:
+            raise InvalidInput(
+                f"{self._name(field)} must be between {minimum:g} and {maximum:g}",
+                code="OutOfRange",
+            )
+        return float(value)
+
+    def integer(
+        self, field: str, *, required: bool = False, minimum: int, maximum: int
+    ) -> int | None:
+        value = self._body.get(field)
+        if value is None:
+            self._check_required(field, required)
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(f"{self._name(field)} must be an integer", code="InvalidType")
+        if not minimum <= value <= maximum:
+            raise InvalidInput(
+                f"{self._name(field)} must be between {minimum} and {maximum}", code="OutOfRange"
+            )
+        return value
+
+    def boolean(self, field: str, *, required: bool = False) -> bool | None:
+        value = self._body.get(field)
+        if value is None:
+            self._check_required(field, required)
+            return None
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{self._name(field)} must be true or false", code="InvalidType")
+        return value
+
+    def choice(
+        self,
+        field: str,
+        options: Collection[str],
+        *,
+        required: bool = False,
+        code: str = "InvalidValue",
+    ) -> str | None:
+        value = self.string(field, required=required, max_length=100)
+        if value is None:
+            return None
+        if value not in options:
+            raise InvalidInput(f"{self._name(field)} {value!r} is not a known value", code=code)
+        return value
+
+    def object(
+        self, field: str, *, allowed: Collection[str], required: bool = False
+    ) -> Fields | None:
+        value = self._body.get(field)
+        if value is None:
+            self._check_required(field, required)
+            return None
+        if not isinstance(value, dict):
+            raise InvalidInput(f"{self._name(field)} must be an object", code="InvalidType")
+        return Fields(value, allowed=allowed, where=f"{self._name(field)}.")
+
+    def _check_required(self, field: str, required: bool) -> None:
+        if required:
+            raise InvalidInput(f"{self._name(field)} is required", code="MissingField")

@@ -1,0 +1,1 @@
+"""The SmartRe workflow definitions and their renderer (pure: no AWS calls)."""
