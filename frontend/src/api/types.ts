@@ -1,0 +1,200 @@
+// Response and request shapes of the RepairApp API, as written in docs/api.md (the contract).
+// Vocabulary values (categories, barriers) are Open Repair Data strings and stay untranslated.
+
+export type Language = 'en' | 'nl' | 'fr' | 'de'
+
+export type OutcomeLabel = 'Fixed' | 'Repairable' | 'End of life'
+
+export interface Health {
+  service: string
+  version: string
+  checks: Record<string, unknown>
+  ok: boolean
+}
+
+export interface Vocabulary {
+  categories: string[]
+  outcomes: string[]
+  barriers: string[]
+  languages: string[]
+}
+
+export interface Upload {
+  imageId: string
+  url: string
+  fields: Record<string, string>
+  maxBytes: number
+  expiresAt: string
+}
+
+export interface LabelConfidence {
+  label: string
+  confidence: number
+}
+
+export interface ProductCategoryPrediction extends LabelConfidence {
+  recognised: boolean
+  top3: LabelConfidence[]
+}
+
+export interface OutcomePrediction {
+  fixed: number
+  repairable: number
+  endOfLife: number
+  predicted: OutcomeLabel
+}
+
+export type Severity = 'danger' | 'warning' | 'info'
+
+export interface SafetyWarning {
+  code: string
+  severity: Severity | string
+  message: string
+  advice: string
+}
+
+export interface Advice {
+  productId: string
+  name: string
+  typicalRepair: string
+  commonFaults: string[]
+}
+
+export interface SimilarRepairs {
+  category: string
+  records: number
+  fixed: number
+  repairable: number
+  endOfLife: number
+  topBarriers: { label: string; share: number }[]
+}
+
+export interface MissingPart {
+  part: string
+  reason: string
+}
+
+export interface Analysis {
+  analysisId: string
+  productCategory: ProductCategoryPrediction | null
+  outcome: OutcomePrediction
+  barrier: LabelConfidence | null
+  safetyWarnings: SafetyWarning[]
+  advice: Advice | null
+  similarRepairs: SimilarRepairs | null
+  partial: boolean
+  missing: MissingPart[]
+  modelVersions: Record<string, string>
+  inputs: {
+    imageId: string | null
+    productCategory: string | null
+    brand: string | null
+    productAgeYears: number | null
+    language: Language | string
+  }
+  createdAt: string
+}
+
+export interface TriageRequest {
+  imageId?: string
+  description: string
+  productCategory?: string
+  brand?: string
+  productAgeYears?: number
+  language: Language
+}
+
+export interface RepairRequest {
+  analysisId: string
+  contact: { name: string; email: string }
+  postcode: string
+  consent: true
+}
+
+export interface RepairCreated {
+  repairId: string
+  trackingToken: string
+  trackingUrl: string
+}
+
+export const OPEN_STATUSES = ['submitted', 'accepted', 'in_repair'] as const
+export const CLOSED_STATUSES = ['fixed', 'repairable', 'end_of_life', 'cancelled'] as const
+export const STATUSES = [...OPEN_STATUSES, ...CLOSED_STATUSES] as const
+export type RepairStatus = (typeof STATUSES)[number]
+
+export interface HistoryEntry {
+  status: RepairStatus
+  at: string
+  note?: string | null
+}
+
+/** What the owner sees with their tracking token. */
+export interface TrackedRepair {
+  repairId: string
+  status: RepairStatus
+  history: HistoryEntry[]
+  productCategory: string | null
+  analysis: Analysis | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface StaffSession {
+  idToken: string
+  expiresIn: number
+  username: string
+  roles: string[]
+}
+
+/** A queue row. The contract says only `items: [...]`; these are the fields the UI relies on. */
+export interface RepairSummary {
+  repairId: string
+  status: RepairStatus
+  productCategory: string | null
+  postcode?: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface RepairPage {
+  items: RepairSummary[]
+  nextCursor: string | null
+}
+
+/** The full request for staff: contact data and the version used for If-Match. */
+export interface StaffRepair extends TrackedRepair {
+  contact: { name: string; email: string }
+  postcode: string
+  version: number | string
+  outcome?: OutcomeLabel | null
+  barrier?: string | null
+}
+
+export interface RepairUpdate {
+  status: RepairStatus
+  outcome?: OutcomeLabel
+  barrier?: string
+  note?: string
+}
+
+export interface CategoryStats {
+  category: string
+  total: number
+  fixed: number
+  repairable: number
+  endOfLife: number
+}
+
+export interface Stats {
+  byStatus: Partial<Record<RepairStatus, number>>
+  byCategory: CategoryStats[]
+  shareFixed: number
+  impact: { kgWasteAvoided: number; kgCo2eAvoided: number; source: string }
+}
+
+export interface RepairQuery {
+  status?: string
+  category?: string
+  cursor?: string
+  limit?: number
+}

@@ -1,0 +1,34 @@
+// Turns any thrown value into the i18n message the person sees. Unknown values (bugs) get the
+// generic message rather than a raw exception text.
+import { ApiError } from '../api/client'
+import { PhotoError } from './image'
+
+export interface ErrorText {
+  key: string
+  params: Record<string, unknown>
+  /** The server's own message, shown for input errors where it names the field. */
+  detail: string | null
+  retryable: boolean
+}
+
+export function describeError(error: unknown): ErrorText {
+  if (error instanceof PhotoError) {
+    return { key: `errors.${error.kind}`, params: {}, detail: null, retryable: false }
+  }
+  if (error instanceof ApiError) {
+    if (error.kind === 'unavailable') {
+      const seconds = error.retryAfterSeconds
+      return seconds !== null && seconds > 0
+        ? { key: 'errors.unavailable', params: { seconds }, detail: null, retryable: true }
+        : { key: 'errors.unavailableNow', params: {}, detail: null, retryable: true }
+    }
+    const detail = error.kind === 'invalidInput' && error.message ? error.message : null
+    return { key: `errors.${error.kind}`, params: {}, detail, retryable: error.retryable }
+  }
+  return { key: 'errors.unknown', params: {}, detail: null, retryable: true }
+}
+
+export function errorKind(error: unknown): string | null {
+  if (error instanceof ApiError || error instanceof PhotoError) return error.kind
+  return null
+}

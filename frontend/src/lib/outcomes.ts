@@ -1,0 +1,26 @@
+// The repair vocabulary the UI needs beyond what /api/vocabulary lists: which status follows
+// which (the contract's state machine) and how statuses map to Open Repair Data outcomes.
+import type { OutcomeLabel, RepairStatus } from '../api/types'
+
+export const NEXT_STATUSES: Record<RepairStatus, RepairStatus[]> = {
+  submitted: ['accepted', 'cancelled'],
+  accepted: ['in_repair', 'cancelled'],
+  in_repair: ['fixed', 'repairable', 'end_of_life', 'cancelled'],
+  fixed: [],
+  repairable: [],
+  end_of_life: [],
+  cancelled: [],
+}
+
+export const OUTCOME_BY_STATUS: Partial<Record<RepairStatus, OutcomeLabel>> = {
+  fixed: 'Fixed',
+  repairable: 'Repairable',
+  end_of_life: 'End of life',
+}
+
+/** The steps of the tracking timeline; a closed request ends on its own final status. */
+export const TIMELINE_STEPS: RepairStatus[] = ['submitted', 'accepted', 'in_repair']
+
+export function isClosed(status: RepairStatus): boolean {
+  return NEXT_STATUSES[status].length === 0
+}

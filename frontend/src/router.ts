@@ -1,0 +1,82 @@
+// Routes. History mode: every path here is also a real URL that S3/CloudFront and `make run`
+// answer with index.html. Staff screens are lazy chunks: citizens never download them.
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import ReportView from './views/ReportView.vue'
+import { getStaffSession } from './api/client'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** i18n key of the page title. */
+    titleKey?: string
+    /** Needs a staff session; without one the guard sends the person to the sign-in page. */
+    staff?: boolean
+  }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    { path: '/', name: 'report', component: ReportView, meta: { titleKey: 'report.title' } },
+    {
+      path: '/triage/:analysisId',
+      name: 'triage',
+      component: () => import('./views/TriageView.vue'),
+      props: true,
+      meta: { titleKey: 'triage.title' },
+    },
+    {
+      path: '/repairs/:repairId',
+      name: 'tracking',
+      component: () => import('./views/TrackingView.vue'),
+      props: (route: RouteLocationNormalized) => ({
+        repairId: route.params.repairId,
+        token: typeof route.query.token === 'string' ? route.query.token : '',
+      }),
+      meta: { titleKey: 'tracking.title' },
+    },
+    {
+      path: '/staff/sign-in',
+      name: 'staff-sign-in',
+      component: () => import('./views/staff/StaffSignInView.vue'),
+      meta: { titleKey: 'staff.signInTitle' },
+    },
+    {
+      path: '/staff',
+      name: 'staff-queue',
+      component: () => import('./views/staff/StaffQueueView.vue'),
+      meta: { titleKey: 'staff.queueTitle', staff: true },
+    },
+    {
+      path: '/staff/repairs/:repairId',
+      name: 'staff-repair',
+      component: () => import('./views/staff/StaffRepairView.vue'),
+      props: true,
+      meta: { titleKey: 'staff.detailTitle', staff: true },
+    },
+    {
+      path: '/staff/stats',
+      name: 'staff-stats',
+      component: () => import('./views/staff/StaffStatsView.vue'),
+      meta: { titleKey: 'staff.statsTitle', staff: true },
+    },
+    {
+      path: '/:pathMatch(.*)*',
+      name: 'not-found',
+      component: () => import('./views/NotFoundView.vue'),
+      meta: { titleKey: 'notFound.title' },
+    },
+  ],
+  scrollBehavior(to, from, saved) {
+    if (saved) return saved
+    // Filter and page changes in the queue keep the scroll position.
+    if (to.path === from.path) return false
+    return { top: 0 }
+  },
+})
+
+router.beforeEach((to) => {
+  if (to.meta.staff && !getStaffSession()) {
+    return { name: 'staff-sign-in', query: { redirect: to.fullPath } }
+  }
+  return true
+})
