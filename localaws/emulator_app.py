@@ -1,0 +1,111 @@
+"""The emulator process: moto's WSGI app behind localaws's admin endpoints and fault injection.
+
+`serve` is what `python -m localaws.server` runs. Order matters and is kept here in one place:
+MOTO_PORT before anything can start a Step Functions execution (moto's interpreter calls Lambda
+at http://localhost:$MOTO_PORT), execution switched on before any state machine exists (moto keeps
+executable machines in a separate backend), patches before the first request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from localaws.admin_api import PREFIX, AdminApi
+from localaws.defaults import ACCOUNT_ID, REGION
+from localaws.faults import FaultInjector
+from localaws.lambda_code import CodeCache
+from localaws.lambda_pool import LambdaRuntime
+
+LOG = logging.getLogger(__name__)
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class LocalAwsApplication:
+    """Routes `/_localaws/*` to the admin API, lets faults pre-empt requests, the rest to moto."""
+
+    def __init__(self, moto_app: WsgiApp, admin: AdminApi, faults: FaultInjector) -> None:
+        self._moto_app = moto_app
+        self._admin = admin
+        self._faults = faults
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(PREFIX):
+            return self._admin(environ, start_response)
+        fault = self._faults.intercept(environ)
+        if fault is not None:
+            status, headers, body = fault
+            start_response(f"{status} Injected", headers)
+            return [body]
+        return self._moto_app(environ, start_response)
+
+
+def endpoint_for(host: str, port: int) -> str:
+    """The URL children (Lambda workers, moto's interpreter) use to reach the server."""
+    reachable = "127.0.0.1" if host in ("0.0.0.0", "", "127.0.0.1", "localhost") else host  # noqa: S104
+    return f"http://{reachable}:{port}"
+
+
+def serve(host: str, port: int, state_dir: Path, ready_file: Path | None = None) -> None:
+    """Run the emulator until SIGINT/SIGTERM; then stop the server and every Lambda worker."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    from localaws import patches
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    # Bind first: with port 0 the OS picks, and everything below needs the real port.
+    faults = FaultInjector()
+    server = make_server(host, port, _starting, threaded=True, request_handler=MotoRequestHandler)
+    port = int(server.server_address[1])
+    endpoint = endpoint_for(host, port)
+    os.environ["MOTO_PORT"] = str(port)
+    _switch_on_step_functions_execution()
+    runtime = LambdaRuntime(CodeCache(state_dir / "lambda-code"), endpoint)
+    patches.apply_all(runtime)
+    facts = {"endpoint_url": endpoint, "port": port, "region": REGION, "account_id": ACCOUNT_ID,
+             "pid": os.getpid()}  # fmt: skip
+    admin = AdminApi(faults, runtime, facts)
+    server.app = LocalAwsApplication(DomainDispatcherApplication(create_backend_app), admin, faults)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # shutdown() waits for serve_forever() to return, so it cannot run on the serving thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    if ready_file is not None:
+        ready_file.write_text(json.dumps(facts))
+    print(f"localaws ready: {endpoint} (region {REGION}, state {state_dir})", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        runtime.shutdown()
+        server.server_close()
+        print("localaws stopped", flush=True)
+
+
+def _starting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    # Serves the instant between binding the port and installing the real application.
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+    return [b"localaws is starting"]
+
+
+def _switch_on_step_functions_execution() -> None:
+    # The same effect as POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}.
+    from moto.core.config import default_user_config
+
+    default_user_config["stepfunctions"] = {"execute_state_machine": True}

@@ -1,0 +1,26 @@
+"""Every change localaws makes to moto, one module per moto behaviour, applied in one call.
+
+Each module's docstring names the moto behaviour it covers; each has a unit test under
+`tests/unit/localaws/` that fails if a moto upgrade moves or stops calling what it hooks.
+`apply_all` is idempotent; `restore_all` undoes everything (for in-process tests).
+"""
+
+from __future__ import annotations
+
+from localaws.lambda_pool import LambdaRuntime
+from localaws.patches import (
+    lambda_invoke,
+    sfn_execution_name,
+    sfn_express_type,
+    sfn_sync_execution,
+)
+from localaws.patches._patching import PatchTargetMissingError, restore_all
+
+__all__ = ["PatchTargetMissingError", "apply_all", "restore_all"]
+
+
+def apply_all(runtime: LambdaRuntime) -> None:
+    lambda_invoke.apply(runtime)
+    sfn_express_type.apply()
+    sfn_execution_name.apply()
+    sfn_sync_execution.apply()
