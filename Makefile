@@ -65,8 +65,12 @@ lint: $(STAMP)
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
 
+# Each app is type-checked from its own directory: both define a top-level `chalicelib`.
 typecheck: vendor
-	$(VPY) -m mypy
+	$(VPY) -m mypy repaircore infra stepfunctions localaws $(wildcard training bench)
+	@for app in $(APPS); do \
+	  (cd $$app && MYPYPATH=vendor ../$(VPY) -m mypy --config-file ../pyproject.toml app.py chalicelib) || exit 1; \
+	done
 
 # The two apps both define top-level `app` and `chalicelib`: each runs in its own pytest process.
 unit-repaircore: $(STAMP)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from infra import app_config
-from infra.definition import DEFAULT_REGION, STAGES, stage
+from infra.definition import DEFAULT_REGION, LOCAL_ACCOUNT, LOCAL_STAGE, STAGES, stage
 from infra.provision import Report
 from infra.stack import Clients, apply_foundation, apply_workflow, destroy
 
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
 
     clients = Clients.for_region(args.region)
-    spec = stage(args.stage, clients.account_id(), args.region, tuple(args.site_origin))
+    account = LOCAL_ACCOUNT if args.stage == LOCAL_STAGE else clients.account_id()
+    spec = stage(args.stage, account, args.region, tuple(args.site_origin))
     if args.command == "apply":
         _print(apply_foundation(clients, spec))
     elif args.command == "workflow":

@@ -17,7 +17,6 @@ from infra.definition import PROJECT, Stage
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APPS = ("smartre", "repairapp")
-LOCAL_SMARTRE_URL = "http://127.0.0.1:8002"
 
 
 def parameter_path(stage: Stage) -> str:
@@ -37,21 +36,25 @@ def smartre_environment(stage: Stage) -> dict[str, str]:
     }
 
 
-def repairapp_environment(stage: Stage, smartre_url: str) -> dict[str, str]:
-    return {
+def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, str]:
+    env = {
         "STAGE": stage.stage,
         "REPAIRS_TABLE_NAME": stage.repairs_table.name,
         "IDEMPOTENCY_TABLE_NAME": stage.repairapp_idempotency_table.name,
-        "SMARTRE_API_URL": smartre_url,
         "CONFIG_PARAMETER_PATH": parameter_path(stage),
     }
+    # Locally SmartRe's URL depends on the port the stack chose, so the stack passes it in the
+    # process environment (as it does AWS_ENDPOINT_URL); deployed stages record it here.
+    if smartre_url:
+        env["SMARTRE_API_URL"] = smartre_url
+    return env
 
 
 def environment(app: str, stage: Stage, *, smartre_url: str | None = None) -> dict[str, str]:
     if app == "smartre":
         return smartre_environment(stage)
     if app == "repairapp":
-        return repairapp_environment(stage, smartre_url or LOCAL_SMARTRE_URL)
+        return repairapp_environment(stage, smartre_url)
     raise ValueError(f"unknown app {app!r}")
 
 

@@ -14,6 +14,8 @@ PROJECT: Final = "repairapp"
 LOCAL_STAGE: Final = "local"
 STAGES: Final = ("local", "dev", "prod")
 DEFAULT_REGION: Final = "eu-west-1"
+# The embedded emulator's account (moto's default); a local stage never asks STS.
+LOCAL_ACCOUNT: Final = "123456789012"
 
 PHOTO_UPLOAD_PREFIX: Final = "uploads/"
 # Raw photos are personal data and, at scale, the biggest stored cost: keep them a week.

@@ -1,0 +1,1 @@
+"""RepairApp's use cases: no HTTP here, and AWS only through the adapters in ``resources``."""

@@ -1,0 +1,20 @@
+"""Can RepairApp reach what it needs? (its tables, its configuration, SmartRe)."""
+
+from __future__ import annotations
+
+from chalicelib import resources
+from chalicelib.config import settings
+from repaircore import clients
+from repaircore.health import run_checks, table_check
+
+
+def check_dependencies() -> dict[str, str]:
+    config = settings()
+    dynamodb = clients.client("dynamodb")
+    return run_checks(
+        {
+            "repairsTable": table_check(dynamodb, config.repairs_table),
+            "idempotencyTable": table_check(dynamodb, config.idempotency_table),
+            "configuration": lambda: resources.parameters().get("origin-verify-secret"),
+        }
+    )

@@ -1,0 +1,11 @@
+"""SmartRe, the ML service: photo intake, the parallel analysis workflow, products, feedback.
+
+Only wiring lives here; see chalicelib/ for routes, workflow tasks and services.
+"""
+
+from chalice import Chalice
+
+from chalicelib.routes import api
+
+app = Chalice(app_name="smartre")
+app.register_blueprint(api)

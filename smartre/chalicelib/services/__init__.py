@@ -1,0 +1,1 @@
+"""SmartRe's use cases: no HTTP here, and AWS only through the adapters in ``resources``."""
