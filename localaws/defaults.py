@@ -6,6 +6,7 @@ they get these instead; moto accepts any signature.
 
 from __future__ import annotations
 
+import os
 from typing import Final
 
 REGION: Final = "eu-west-1"
@@ -21,6 +22,9 @@ def client_environment(endpoint_url: str, region: str = REGION) -> dict[str, str
     """Environment that points boto3/botocore (and the AWS CLI, Chalice) at the emulator."""
     return {
         **FAKE_CREDENTIALS,
+        # A developer's ~/.aws (profiles, SSO, real credentials) must not shape local calls.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
         "AWS_ENDPOINT_URL": endpoint_url,

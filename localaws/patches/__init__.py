@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from localaws.lambda_pool import LambdaRuntime
 from localaws.patches import (
+    apigateway_import,
     lambda_invoke,
+    s3_notification_filter,
     sfn_execution_name,
     sfn_express_type,
     sfn_sync_execution,
@@ -24,3 +26,5 @@ def apply_all(runtime: LambdaRuntime) -> None:
     sfn_express_type.apply()
     sfn_execution_name.apply()
     sfn_sync_execution.apply()
+    apigateway_import.apply()
+    s3_notification_filter.apply()

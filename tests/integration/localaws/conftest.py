@@ -6,7 +6,6 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -69,7 +68,3 @@ def state_machines(emulator: Emulator, workflow_arns: dict[str, str]) -> dict[st
         )["stateMachineArn"]
         for kind in ("EXPRESS", "STANDARD")
     }
-
-
-def lambda_payload(response: dict[str, Any]) -> Any:
-    return json.loads(response["Payload"].read())
