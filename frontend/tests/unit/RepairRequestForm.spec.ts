@@ -1,0 +1,95 @@
+// The repair request form: client-side validation mirrors the API; a valid form is sent once.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import RepairRequestForm from '../../src/components/RepairRequestForm.vue'
+import { ApiError, createRepair } from '../../src/api/client'
+import { mountOptions } from './helpers'
+
+vi.mock('../../src/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/api/client')>()
+  return { ...actual, createRepair: vi.fn() }
+})
+const createRepairMock = vi.mocked(createRepair)
+
+async function fill(wrapper: ReturnType<typeof mount>, values: { name?: string; email?: string; postcode?: string; consent?: boolean }) {
+  await wrapper.find('#contact-name').setValue(values.name ?? 'Ann Peeters')
+  await wrapper.find('#contact-email').setValue(values.email ?? 'ann@example.be')
+  await wrapper.find('#postcode').setValue(values.postcode ?? '3000')
+  await wrapper.find('#consent').setValue(values.consent ?? true)
+}
+
+function render() {
+  return mount(RepairRequestForm, { props: { analysisId: 'an_1' }, attachTo: document.body, ...mountOptions() })
+}
+
+beforeEach(() => {
+  createRepairMock.mockReset()
+})
+
+describe('RepairRequestForm', () => {
+  it.each(['0999', '9993', '123', 'abcd'])('refuses the postcode %j without calling the API', async (postcode) => {
+    const wrapper = render()
+    await fill(wrapper, { postcode })
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('#postcode-error').text()).toContain('Belgian postcode')
+    expect(wrapper.find('#postcode').attributes('aria-invalid')).toBe('true')
+    expect(wrapper.find('#postcode').attributes('aria-describedby')).toContain('postcode-error')
+    expect(createRepairMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('refuses a bad e-mail', async () => {
+    const wrapper = render()
+    await fill(wrapper, { email: 'ann@example' })
+    await wrapper.find('form').trigger('submit')
+    expect(wrapper.find('#contact-email-error').exists()).toBe(true)
+    expect(createRepairMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('requires consent and moves focus to the first problem', async () => {
+    const wrapper = render()
+    await fill(wrapper, { consent: false })
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('#consent-error').text()).toContain('consent')
+    expect(document.activeElement?.id).toBe('consent')
+    expect(createRepairMock).not.toHaveBeenCalled()
+    wrapper.unmount()
+  })
+
+  it('sends a valid request and emits the tracking details', async () => {
+    createRepairMock.mockResolvedValue({ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '/repairs/rp_1?token=tok' })
+    const wrapper = render()
+    await fill(wrapper, { postcode: ' 9992 ' })
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(createRepairMock).toHaveBeenCalledWith({
+      analysisId: 'an_1',
+      contact: { name: 'Ann Peeters', email: 'ann@example.be' },
+      postcode: '9992',
+      consent: true,
+    })
+    expect(wrapper.emitted('created')?.[0]).toEqual([{ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '/repairs/rp_1?token=tok' }])
+    wrapper.unmount()
+  })
+
+  it('shows a server failure with a retry that sends the same request again', async () => {
+    createRepairMock
+      .mockRejectedValueOnce(new ApiError('unavailable', 503, 'ServiceUnavailable', 'busy', 3))
+      .mockResolvedValueOnce({ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '' })
+    const wrapper = render()
+    await fill(wrapper, {})
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    const alert = wrapper.find('[role="alert"]')
+    expect(alert.text()).toContain('try again in 3 seconds')
+    await alert.find('button').trigger('click')
+    await flushPromises()
+    expect(createRepairMock).toHaveBeenCalledTimes(2)
+    expect(createRepairMock.mock.calls[0]).toEqual(createRepairMock.mock.calls[1])
+    expect(wrapper.emitted('created')).toHaveLength(1)
+    wrapper.unmount()
+  })
+})

@@ -1,0 +1,106 @@
+// The triage answer: safety first, confidence, "not recognised", partial answers, bars.
+import { describe, expect, it, vi } from 'vitest'
+import { mount } from '@vue/test-utils'
+import TriageResult from '../../src/components/triage/TriageResult.vue'
+import { makeAnalysis, mountOptions } from './helpers'
+
+vi.mock('../../src/api/client', () => ({ getVocabulary: vi.fn(async () => ({ categories: ['Kettle', 'Laptop'], outcomes: [], barriers: [], languages: [] })) }))
+
+function render(overrides = {}) {
+  return mount(TriageResult, { props: { analysis: makeAnalysis(overrides) }, ...mountOptions() })
+}
+
+describe('TriageResult', () => {
+  it('shows the recognised category with its confidence', () => {
+    const text = render().text()
+    expect(text).toContain('This looks like: Laptop')
+    expect(text).toContain('91% sure')
+    expect(text).not.toContain("We don't recognise")
+  })
+
+  it('puts safety warnings before everything else, most severe first', () => {
+    const wrapper = render({
+      safetyWarnings: [
+        { code: 'sharp_edges', severity: 'warning', message: 'Mind the glass', advice: 'Wear gloves' },
+        { code: 'battery_swollen', severity: 'danger', message: 'Swollen battery', advice: 'Do not charge it' },
+      ],
+    })
+    const sections = wrapper.findAll('.triage-result > *')
+    expect(sections[0]?.classes()).toContain('safety')
+    const codes = wrapper.findAll('.safety__item').map((item) => item.attributes('data-code'))
+    expect(codes).toEqual(['battery_swollen', 'sharp_edges'])
+    expect(wrapper.find('.safety').text()).toContain('Do not charge it')
+  })
+
+  it('renders no safety section when there are no warnings', () => {
+    expect(render().find('.safety').exists()).toBe(false)
+  })
+
+  it('says so and offers the alternatives when the item is not recognised', () => {
+    const wrapper = render({
+      productCategory: {
+        label: 'Toaster',
+        confidence: 0.22,
+        recognised: false,
+        top3: [
+          { label: 'Toaster', confidence: 0.22 },
+          { label: 'Kettle', confidence: 0.2 },
+        ],
+      },
+    })
+    expect(wrapper.find('[data-testid="not-recognised"]').text()).toContain("We don't recognise this item")
+    expect(wrapper.text()).toContain('Kettle (20%)')
+    expect(wrapper.text()).not.toContain('This looks like')
+  })
+
+  it('exposes needsPick to the picker slot when not recognised or without photo', () => {
+    const seen: boolean[] = []
+    mount(TriageResult, {
+      props: { analysis: makeAnalysis({ productCategory: null }) },
+      slots: { pick: (props: { needsPick: boolean }) => (seen.push(props.needsPick), 'picker') },
+      ...mountOptions(),
+    })
+    expect(seen.at(-1)).toBe(true)
+  })
+
+  it('shows the category the person chose instead of the model guess', () => {
+    const analysis = makeAnalysis()
+    analysis.inputs.productCategory = 'Kettle'
+    const wrapper = mount(TriageResult, { props: { analysis }, ...mountOptions() })
+    expect(wrapper.find('.category__label').text()).toBe('Kettle')
+  })
+
+  it('flags a partial answer and names what is missing', () => {
+    const wrapper = render({ partial: true, productCategory: null, missing: [{ part: 'productCategory', reason: 'CorruptImage' }] })
+    const notice = wrapper.find('[data-testid="partial-notice"]')
+    expect(notice.exists()).toBe(true)
+    expect(notice.text()).toContain('recognising the item from the photo: CorruptImage')
+    expect(wrapper.text()).toContain('There was no photo')
+  })
+
+  it('has no partial notice for a complete answer', () => {
+    expect(render().find('[data-testid="partial-notice"]').exists()).toBe(false)
+  })
+
+  it('draws one bar per outcome with the percentages as text and marks the prediction', () => {
+    const wrapper = render()
+    const rows = wrapper.findAll('section[aria-labelledby="outcome-title"] .bars__row')
+    expect(rows.map((row) => row.find('.bars__value').text())).toEqual(['52%', '21%', '27%'])
+    expect(rows[0]?.classes()).toContain('bars__row--predicted')
+    expect(rows[0]?.find('.bars__fill').attributes('style')).toContain('width: 52%')
+    expect(wrapper.text()).toContain('Most likely: Fixed')
+  })
+
+  it('shows the likely barrier, the advice and the similar past repairs', () => {
+    const text = render().text()
+    expect(text).toContain('Spare parts not available (44% likely')
+    expect(text).toContain('Replace the battery')
+    expect(text).toContain('Of 5,123 Laptop repairs')
+  })
+
+  it('copes with an answer that has no barrier, advice or history', () => {
+    const wrapper = render({ barrier: null, advice: null, similarRepairs: null })
+    expect(wrapper.find('[data-testid="barrier"]').exists()).toBe(false)
+    expect(wrapper.text()).not.toContain('Similar past repairs')
+  })
+})
