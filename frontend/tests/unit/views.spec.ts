@@ -1,0 +1,144 @@
+// Triage and tracking screens loaded from the URL alone (reload / deep link), the category
+// re-run, the friendly 404, and the staff route guard.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import TriageView from '../../src/views/TriageView.vue'
+import TrackingView from '../../src/views/TrackingView.vue'
+import { ApiError, getAnalysis, getTrackedRepair, triage } from '../../src/api/client'
+import { makeAnalysis, makeI18n } from './helpers'
+
+vi.mock('../../src/api/client', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/api/client')>()
+  return {
+    ...actual,
+    getAnalysis: vi.fn(),
+    getTrackedRepair: vi.fn(),
+    triage: vi.fn(),
+    getVocabulary: vi.fn(async () => ({ categories: ['Kettle', 'Toaster'], outcomes: [], barriers: [], languages: ['en'] })),
+  }
+})
+const getAnalysisMock = vi.mocked(getAnalysis)
+const getTrackedMock = vi.mocked(getTrackedRepair)
+const triageMock = vi.mocked(triage)
+
+const Stub = { template: '<p>stub</p>' }
+
+async function mountAt(path: string, component: object, routes: { path: string; name: string }[]) {
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: routes.map((route) => ({ ...route, component: Stub })),
+  })
+  await router.push(path)
+  const route = router.currentRoute.value
+  const props: Record<string, string> = { ...(route.params as Record<string, string>) }
+  if (typeof route.query.token === 'string' || path.startsWith('/repairs')) props.token = (route.query.token as string) ?? ''
+  const wrapper = mount(component, { props, global: { plugins: [makeI18n(), router] } })
+  await flushPromises()
+  return { wrapper, router }
+}
+
+const ROUTES = [
+  { path: '/', name: 'report' },
+  { path: '/triage/:analysisId', name: 'triage' },
+  { path: '/repairs/:repairId', name: 'tracking' },
+]
+
+beforeEach(() => {
+  getAnalysisMock.mockReset()
+  getTrackedMock.mockReset()
+  triageMock.mockReset()
+  sessionStorage.clear()
+})
+
+describe('TriageView', () => {
+  it('loads the analysis from the API when opened by URL', async () => {
+    getAnalysisMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_cold' }))
+    const { wrapper } = await mountAt('/triage/an_cold', TriageView, ROUTES)
+    expect(getAnalysisMock).toHaveBeenCalledWith('an_cold')
+    expect(wrapper.text()).toContain('This looks like: Laptop')
+    expect(wrapper.find('#repair-request').exists()).toBe(true)
+  })
+
+  it('shows a friendly not-found for an unknown analysis', async () => {
+    getAnalysisMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
+    const { wrapper } = await mountAt('/triage/an_nope', TriageView, ROUTES)
+    expect(wrapper.find('h1').text()).toBe('Page not found')
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false)
+  })
+
+  it('re-runs the triage with the picked category (asking for the description on a cold link)', async () => {
+    getAnalysisMock.mockResolvedValue(
+      makeAnalysis({
+        analysisId: 'an_unknown',
+        productCategory: { label: 'Toaster', confidence: 0.2, recognised: false, top3: [{ label: 'Toaster', confidence: 0.2 }] },
+      }),
+    )
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked' }))
+    const { wrapper, router } = await mountAt('/triage/an_unknown', TriageView, ROUTES)
+    expect(wrapper.find('[data-testid="not-recognised"]').exists()).toBe(true)
+    // Not recognised: the picker is open straight away.
+    await wrapper.find('#pick-category').setValue('Kettle')
+    await wrapper.find('#pick-description').setValue('It does not boil any more')
+    await wrapper.find('#category-picker-form').trigger('submit')
+    await flushPromises()
+    expect(triageMock).toHaveBeenCalledWith({
+      imageId: 'img_1',
+      description: 'It does not boil any more',
+      productCategory: 'Kettle',
+      productAgeYears: 4,
+      language: 'en',
+    })
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked')
+  })
+})
+
+describe('TrackingView', () => {
+  const tracked = {
+    repairId: 'rp_1',
+    status: 'accepted' as const,
+    history: [
+      { status: 'submitted' as const, at: '2026-11-27T10:00:00Z' },
+      { status: 'accepted' as const, at: '2026-11-27T11:00:00Z' },
+    ],
+    productCategory: 'Kettle',
+    analysis: null,
+    createdAt: '2026-11-27T10:00:00Z',
+    updatedAt: '2026-11-27T11:00:00Z',
+  }
+
+  it('shows the status timeline from the id and token in the URL', async () => {
+    getTrackedMock.mockResolvedValue(tracked)
+    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES)
+    expect(getTrackedMock).toHaveBeenCalledWith('rp_1', 'secret')
+    expect(wrapper.find('[data-testid="tracking-status"]').text()).toBe('Accepted by a volunteer')
+    expect(wrapper.find('[aria-current="step"]').attributes('data-status')).toBe('accepted')
+  })
+
+  it('answers a wrong token with the same friendly not-found as an unknown id', async () => {
+    getTrackedMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
+    const { wrapper } = await mountAt('/repairs/rp_1?token=wrong', TrackingView, ROUTES)
+    expect(wrapper.find('h1').text()).toBe('We cannot find this request')
+    expect(wrapper.find('[data-testid="tracking-not-found"]').exists()).toBe(true)
+  })
+
+  it('does not even ask the API without a token', async () => {
+    const { wrapper } = await mountAt('/repairs/rp_1', TrackingView, ROUTES)
+    expect(getTrackedMock).not.toHaveBeenCalled()
+    expect(wrapper.find('[data-testid="tracking-not-found"]').exists()).toBe(true)
+  })
+})
+
+describe('staff route guard', () => {
+  it('sends a person without a session to sign-in and remembers where they were going', async () => {
+    const { router } = await import('../../src/router')
+    await router.push('/staff/repairs/rp_9?x=1')
+    expect(router.currentRoute.value.name).toBe('staff-sign-in')
+    expect(router.currentRoute.value.query.redirect).toBe('/staff/repairs/rp_9?x=1')
+  })
+
+  it('resolves unknown paths to the 404 page', async () => {
+    const { router } = await import('../../src/router')
+    expect(router.resolve('/no/such/page').name).toBe('not-found')
+  })
+})
