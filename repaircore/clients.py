@@ -19,18 +19,19 @@ from botocore.config import Config
 # retry hint long before API Gateway's 29 s limit. "standard" retries throttling with backoff.
 _TIMEOUTS = {"connect_timeout": 2, "read_timeout": 10}
 _RETRIES = {"mode": "standard", "max_attempts": 3}
+# StartSyncExecution holds the connection for the whole workflow (its own timeout is 25 s), and
+# must never be retried by the SDK: the idempotency layer above decides about repeats.
+_SERVICE_OVERRIDES: dict[str, dict[str, Any]] = {
+    "stepfunctions": {"read_timeout": 30, "retries": {"mode": "standard", "max_attempts": 1}},
+}
 
 
 def _config(**extra: Any) -> Config:
     # botocore prepends host prefixes (e.g. "sync-" for StartSyncExecution) to the endpoint host;
     # that is right for AWS hostnames and wrong for an explicit endpoint override.
     inject_host_prefix = not os.environ.get("AWS_ENDPOINT_URL")
-    return Config(
-        retries=_RETRIES,
-        inject_host_prefix=inject_host_prefix,
-        **_TIMEOUTS,
-        **extra,
-    )
+    settings: dict[str, Any] = {"retries": _RETRIES, **_TIMEOUTS, **extra}
+    return Config(inject_host_prefix=inject_host_prefix, **settings)
 
 
 @functools.cache
@@ -41,12 +42,12 @@ def _session() -> boto3.session.Session:
 @functools.cache
 def client(service: str) -> Any:
     """A shared client for ``service`` (``"s3"``, ``"dynamodb"``, ``"stepfunctions"``, ...)."""
-    extra: dict[str, Any] = {}
+    extra: dict[str, Any] = dict(_SERVICE_OVERRIDES.get(service, {}))
     if service == "s3":
         # Presigned POSTs must be SigV4 and name the regional virtual-host endpoint: the legacy
         # global one answers a browser's CORS upload to a new bucket with a redirect. (An IP
         # endpoint override still gets path-style URLs.)
-        extra = {"signature_version": "s3v4", "s3": {"addressing_style": "virtual"}}
+        extra |= {"signature_version": "s3v4", "s3": {"addressing_style": "virtual"}}
     return _session().client(service, config=_config(**extra))
 
 

@@ -61,6 +61,13 @@ class PreconditionFailed(DomainError):
     default_code = "PreconditionFailed"
 
 
+class PreconditionRequired(DomainError):
+    """A versioned update arrived without ``If-Match``: refuse rather than overwrite blindly."""
+
+    status = 428
+    default_code = "PreconditionRequired"
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     default_code = "PayloadTooLarge"

@@ -228,6 +228,18 @@ class Table:
         items = [deserialize_item(raw) for raw in response.get("Items", [])]
         return Page(items=items, next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
 
+    def scan(self, *, limit: int = 100, cursor: str | None = None) -> Page:
+        """One page of the whole table: only for small reference tables (e.g. a catalogue)."""
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("limit must be between 1 and 1000", code="InvalidLimit")
+        params: dict[str, Any] = {"TableName": self.name, "Limit": limit}
+        start = decode_cursor(cursor)
+        if start:
+            params["ExclusiveStartKey"] = start
+        response = self._call("scan", **params)
+        items = [deserialize_item(raw) for raw in response.get("Items", [])]
+        return Page(items=items, next_cursor=encode_cursor(response.get("LastEvaluatedKey")))
+
     # writes
     def put(
         self,

@@ -93,6 +93,10 @@ class Fields:
     def present(self, field: str) -> bool:
         return self._body.get(field) is not None
 
+    def raw(self, field: str) -> Any:
+        """The unparsed value, for shapes the typed getters do not cover."""
+        return self._body.get(field)
+
     def string(
         self,
         field: str,

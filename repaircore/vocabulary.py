@@ -125,3 +125,20 @@ def canonical_barrier(name: str) -> str | None:
 
 # The languages the product speaks (UI and safety advice).
 LANGUAGES: Final[tuple[str, ...]] = ("nl", "fr", "en", "de")
+
+# The categories SmartRe's photo model can recognise (the licensed photos cover only these);
+# everything else is "not recognised" and the person picks the category.
+PHOTO_CATEGORIES: Final[tuple[str, ...]] = (
+    "Laptop",
+    "Mobile",
+    "Digital compact camera",
+    "Headphones",
+    "Watch/clock",
+    "Lamp",
+    "Fan",
+    "Hi-Fi separates",
+    "Musical instrument",
+    "Unpowered - Furniture",
+    "Unpowered - Household",
+    "Unpowered - Textile",
+)

@@ -17,6 +17,9 @@ def check_dependencies() -> dict[str, str]:
             "productsTable": table_check(dynamodb, config.products_table),
             "labelsTable": table_check(dynamodb, config.labels_table),
             "photosBucket": bucket_check(s3, config.photos_bucket),
+            "analysisWorkflow": lambda: clients.client("stepfunctions").describe_state_machine(
+                stateMachineArn=config.state_machine_arn
+            ),
             "configuration": lambda: resources.parameters().get("smartre-service-key"),
         }
     )

@@ -171,3 +171,14 @@ def test_unknown_errors_are_not_disguised(dynamodb: Any) -> None:
         stub.add_client_error("get_item", service_error_code="AccessDeniedException")
         with pytest.raises(ClientError):
             table.get({"pk": "a"})
+
+
+def test_scan_pages_through_a_small_table(make_table: Any) -> None:
+    table = make_table("catalogue", ("pk",))
+    for i in range(5):
+        table.put({"pk": f"p{i}"})
+
+    first = table.scan(limit=3)
+    rest = table.scan(limit=3, cursor=first.next_cursor)
+
+    assert sorted(i["pk"] for i in first.items + rest.items) == [f"p{i}" for i in range(5)]

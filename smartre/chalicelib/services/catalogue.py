@@ -1,0 +1,181 @@
+"""The product catalogue: repair advice per Open Repair Data category, in four languages.
+
+Coordinators edit entries with optimistic concurrency (``If-Match`` on a version number). The
+workflow reads the whole (small) catalogue once per container and refreshes it every few
+minutes, so advice costs no database call on a warm Lambda.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib import resources
+from chalicelib.identifiers import PRODUCT_ID
+from repaircore.errors import Conflict, InvalidInput, NotFound, PreconditionRequired
+from repaircore.validation import Fields
+from repaircore.vocabulary import LANGUAGES, canonical_category
+
+CACHE_SECONDS = 300.0
+MAX_FAULTS = 12
+_VERSION = re.compile(r'(?:W/)?"?(\d{1,9})"?')
+
+_cache: dict[str, Any] = {"at": None, "by_category": {}}
+_cache_lock = threading.Lock()
+
+
+def _localised(value: Any, language: str) -> Any:
+    if isinstance(value, dict):
+        return value.get(language) or value.get("en")
+    return value
+
+
+def to_advice(product: dict[str, Any], language: str) -> dict[str, Any]:
+    return {
+        "productId": product["productId"],
+        "category": product["category"],
+        "name": _localised(product["name"], language),
+        "typicalRepair": _localised(product["typicalRepair"], language),
+        "commonFaults": list(_localised(product.get("commonFaults", {}), language) or []),
+    }
+
+
+def _all_products() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = resources.products().scan(limit=100, cursor=cursor)
+        items += page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return items
+
+
+def advice_for(category: str | None, language: str) -> dict[str, Any] | None:
+    if category is None:
+        return None
+    with _cache_lock:
+        at = _cache["at"]
+        if at is None or time.monotonic() - at > CACHE_SECONDS:
+            _cache["by_category"] = {p["category"]: p for p in _all_products()}
+            _cache["at"] = time.monotonic()
+        product = _cache["by_category"].get(category)
+    return to_advice(product, language) if product else None
+
+
+def reset_cache() -> None:
+    with _cache_lock:
+        _cache["at"] = None
+
+
+def list_products(cursor: str | None, limit: int) -> dict[str, Any]:
+    page = resources.products().scan(limit=limit, cursor=cursor)
+    items = sorted(page.items, key=lambda p: p["productId"])
+    return {"items": items, "nextCursor": page.next_cursor}
+
+
+def _check_id(product_id: str) -> None:
+    if not PRODUCT_ID.fullmatch(product_id):
+        raise NotFound("no such product", code="ProductNotFound")
+
+
+def get_product(product_id: str) -> dict[str, Any]:
+    _check_id(product_id)
+    item = resources.products().find({"productId": product_id})
+    if item is None:
+        raise NotFound("no such product", code="ProductNotFound")
+    return item
+
+
+def parse_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    match = _VERSION.fullmatch(if_match.strip())
+    if not match:
+        raise InvalidInput(
+            'If-Match must be the product\'s version, e.g. "3"', code="InvalidIfMatch"
+        )
+    return int(match.group(1))
+
+
+def _localised_text(fields: Fields, name: str, max_length: int) -> dict[str, str]:
+    text = fields.object(name, allowed=LANGUAGES, required=True)
+    assert text is not None
+    values = {lang: text.string(lang, max_length=max_length) for lang in LANGUAGES}
+    if not values.get("en"):
+        raise InvalidInput(f"{name}.en is required", code="MissingField")
+    return {lang: value for lang, value in values.items() if value}
+
+
+def _localised_list(fields: Fields, name: str) -> dict[str, list[str]]:
+    if fields.object(name, allowed=LANGUAGES) is None:
+        return {}
+    result: dict[str, list[str]] = {}
+    raw: dict[str, Any] = fields.raw(name)
+    for lang in LANGUAGES:
+        values = raw.get(lang)
+        if values is None:
+            continue
+        if not isinstance(values, list) or len(values) > MAX_FAULTS:
+            raise InvalidInput(
+                f"{name}.{lang} must be a list of at most {MAX_FAULTS} texts", code="InvalidType"
+            )
+        cleaned = []
+        for value in values:
+            if not isinstance(value, str) or not 0 < len(value.strip()) <= 200:
+                raise InvalidInput(f"{name}.{lang} items must be short texts", code="InvalidType")
+            cleaned.append(" ".join(value.split()))
+        result[lang] = cleaned
+    return result
+
+
+def parse_product(body: dict[str, Any]) -> dict[str, Any]:
+    fields = Fields(body, allowed={"category", "name", "typicalRepair", "commonFaults"})
+    category_name = fields.string("category", required=True, max_length=100)
+    category = canonical_category(category_name or "")
+    if category is None:
+        raise InvalidInput(
+            f"category {category_name!r} is not an ORDS category", code="UnknownCategory"
+        )
+    return {
+        "category": category,
+        "name": _localised_text(fields, "name", 100),
+        "typicalRepair": _localised_text(fields, "typicalRepair", 2000),
+        "commonFaults": _localised_list(fields, "commonFaults"),
+    }
+
+
+def save_product(
+    product_id: str, body: dict[str, Any], *, if_match: str | None, if_none_match: str | None
+) -> dict[str, Any]:
+    """Update with ``If-Match: <version>`` (409 when stale) or create with ``If-None-Match: *``."""
+    _check_id(product_id)
+    changes = parse_product(body)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    table = resources.products()
+    if if_none_match is not None:
+        if if_none_match.strip() != "*":
+            raise InvalidInput("If-None-Match only accepts *", code="InvalidIfNoneMatch")
+        item = {"productId": product_id, **changes, "version": 1, "updatedAt": now}
+        try:
+            table.put(item, if_absent=True)
+        except Conflict as exc:
+            raise Conflict("this product already exists", code="ProductExists") from exc
+        reset_cache()
+        return item
+    version = parse_version(if_match)
+    if version is None:
+        raise PreconditionRequired(
+            "send If-Match with the version you read (or If-None-Match: * to create)"
+        )
+    try:
+        updated = table.update_versioned(
+            {"productId": product_id}, {**changes, "updatedAt": now}, expected_version=version
+        )
+    except NotFound as exc:
+        raise NotFound("no such product", code="ProductNotFound") from exc
+    reset_cache()
+    return updated

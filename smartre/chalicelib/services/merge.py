@@ -1,0 +1,129 @@
+"""Merge the two workflow branches into the one answer the caller gets (pure: no I/O).
+
+When the person named no category, the outcome is the photo's category distribution applied to
+the per-category outcome predictions (a mixture), rather than a category-blind guess; when the
+photo is not recognised, the category-blind prediction stands. A failed branch leaves its part
+empty and is listed in ``missing``, with ``partial`` set, so the caller can say what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+OUTCOME_KEYS = ("fixed", "repairable", "endOfLife")
+OUTCOME_LABELS = {"fixed": "Fixed", "repairable": "Repairable", "endOfLife": "End of life"}
+
+
+class NothingToAnalyse(Exception):
+    """Both branches failed (or the only one that ran): there is no answer to give."""
+
+
+def mixture(
+    probabilities: Mapping[str, float], outcome_by_category: Mapping[str, Mapping[str, Any]]
+) -> dict[str, float] | None:
+    """Outcome probabilities averaged over categories, weighted by the photo's probabilities."""
+    weights = {c: p for c, p in probabilities.items() if c in outcome_by_category and p > 0}
+    total = sum(weights.values())
+    if total <= 0:
+        return None
+    mixed = {
+        key: sum(w * float(outcome_by_category[c][key]) for c, w in weights.items()) / total
+        for key in OUTCOME_KEYS
+    }
+    norm = sum(mixed.values())
+    return {key: value / norm for key, value in mixed.items()}
+
+
+def with_prediction(outcome: Mapping[str, float]) -> dict[str, Any]:
+    best = max(OUTCOME_KEYS, key=lambda k: outcome[k])
+    return {
+        **{k: round(float(outcome[k]), 4) for k in OUTCOME_KEYS},
+        "predicted": OUTCOME_LABELS[best],
+    }
+
+
+def effective_category(request: Mapping[str, Any], photo: Mapping[str, Any]) -> str | None:
+    """The category the answer is about: the person's own choice beats a recognised photo."""
+    if request.get("productCategory"):
+        return str(request["productCategory"])
+    category = photo.get("productCategory") if photo.get("status") == "ok" else None
+    if category and category.get("recognised"):
+        return str(category["label"])
+    return None
+
+
+def merge(
+    *,
+    analysis_id: str,
+    request: Mapping[str, Any],
+    requested_at: str,
+    photo: Mapping[str, Any],
+    assessment: Mapping[str, Any],
+    fallback_safety: Sequence[Mapping[str, Any]],
+    advice: Mapping[str, Any] | None,
+    similar: Mapping[str, Any] | None,
+    safety_version: str,
+    merge_ms: float = 0.0,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    photo_ok = photo.get("status") == "ok"
+    assessed = assessment.get("status") == "ok"
+    if not assessed and not photo_ok:
+        raise NothingToAnalyse("neither the photo nor the description could be analysed")
+
+    missing: list[dict[str, str]] = []
+    if photo.get("status") == "failed":
+        missing.append({"part": "productCategory", "reason": str(photo.get("error", "Unknown"))})
+    if assessment.get("status") == "failed":
+        reason = str(assessment.get("error", "Unknown"))
+        missing += [{"part": "outcome", "reason": reason}, {"part": "barrier", "reason": reason}]
+
+    outcome: dict[str, Any] | None = None
+    barrier: dict[str, Any] | None = None
+    if assessed:
+        outcome = with_prediction(assessment["outcome"])
+        barrier = assessment.get("barrier")
+        by_category = assessment.get("outcomeByCategory")
+        if by_category and not request.get("productCategory") and photo_ok:
+            recognised = bool(photo["productCategory"].get("recognised"))
+            mixed = mixture(photo.get("probabilities", {}), by_category) if recognised else None
+            if mixed is not None:
+                outcome = with_prediction(mixed)
+                top = photo["productCategory"]["label"]
+                barrier = by_category.get(top, {}).get("barrier", barrier)
+
+    safety = assessment.get("safetyWarnings") if assessed else list(fallback_safety)
+    versions = dict(assessment.get("modelVersions", {})) if assessed else {}
+    versions["image"] = photo.get("modelVersion") if photo_ok else None
+    versions.setdefault("safety", safety_version)
+    created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    return {
+        "analysisId": analysis_id,
+        "productCategory": photo["productCategory"] if photo_ok else None,
+        "outcome": outcome,
+        "barrier": barrier if outcome is not None else None,
+        "safetyWarnings": list(safety or []),
+        "advice": dict(advice) if advice else None,
+        "similarRepairs": dict(similar) if similar else None,
+        "partial": bool(missing),
+        "missing": missing,
+        "modelVersions": versions,
+        "inputs": {
+            "imageId": request.get("imageId"),
+            "description": request.get("description"),
+            "productCategory": request.get("productCategory"),
+            "brand": request.get("brand"),
+            "productAgeYears": request.get("productAgeYears"),
+            "language": request.get("language", "en"),
+        },
+        "timings": {
+            "photoMs": photo.get("timingMs"),
+            "assessmentMs": assessment.get("timingMs"),
+            "mergeMs": round(merge_ms, 1),
+        },
+        "requestedAt": requested_at,
+        "createdAt": created,
+    }

@@ -1,0 +1,157 @@
+"""The workflow's Lambda tasks (``stepfunctions/analysis.asl.json`` names them).
+
+Each task takes S3 keys and small JSON, never image bytes (the 256 KB state limit), and raises
+exceptions whose class names are the ASL contract: photo problems by their own names (caught into
+a 4xx), ``TransientError`` for a dependency that may recover (retried with backoff).
+
+numpy, Pillow and the models are imported inside the tasks, not at module level: every Lambda
+of the app imports ``app.py``, and the API handler must not pay the ML import on its cold start.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib import resources
+from chalicelib.services import catalogue
+from chalicelib.services.images import MAX_PHOTO_BYTES
+from chalicelib.services.merge import effective_category, merge
+from repaircore.errors import NotFound, PayloadTooLarge, ServiceUnavailable
+from repaircore.vocabulary import PHOTO_CATEGORIES
+
+logger = logging.getLogger(__name__)
+
+workflow = Blueprint(__name__)
+
+
+class ImageNotFound(Exception):
+    """No photo was uploaded under this id (or it already expired)."""
+
+
+class TransientError(Exception):
+    """A dependency failed in a way a retry may fix."""
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+@workflow.lambda_function(name="classify_image")
+def classify_image(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.ml.errors import ImageTooLarge
+    from chalicelib.ml.photo import load_photo
+    from chalicelib.models import image_classifier
+
+    started = time.perf_counter()
+    key = str(event["imageKey"])
+    try:
+        stored = resources.photos().get(key, max_bytes=MAX_PHOTO_BYTES)
+    except NotFound as exc:
+        raise ImageNotFound("no photo was uploaded for this imageId") from exc
+    except PayloadTooLarge as exc:  # the emulator does not enforce the upload policy's size range
+        raise ImageTooLarge(f"the photo is over {MAX_PHOTO_BYTES // (1024 * 1024)} MB") from exc
+    except ServiceUnavailable as exc:
+        raise TransientError(exc.message) from exc
+    image = load_photo(stored.body)
+    prediction = image_classifier().classify(image)
+    logger.info("classified photo of %s in %.0f ms", event.get("analysisId"), _elapsed_ms(started))
+    return {
+        "status": "ok",
+        "productCategory": {
+            "label": prediction.label,
+            "confidence": round(prediction.confidence, 4),
+            "recognised": prediction.recognised,
+            "top3": [{"label": label, "confidence": round(p, 4)} for label, p in prediction.top3],
+        },
+        "probabilities": {k: round(v, 6) for k, v in prediction.probabilities.items()},
+        "modelVersion": image_classifier().version,
+        "timingMs": _elapsed_ms(started),
+    }
+
+
+def _outcome_dict(prediction: Any) -> dict[str, float]:
+    return {
+        "fixed": float(prediction.fixed),
+        "repairable": float(prediction.repairable),
+        "endOfLife": float(prediction.end_of_life),
+    }
+
+
+def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
+    if prediction.barrier is None:
+        return None
+    label, confidence = prediction.barrier
+    return {"label": label, "confidence": round(float(confidence), 4)}
+
+
+@workflow.lambda_function(name="assess_repair")
+def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.ml import safety
+    from chalicelib.models import outcome_model
+
+    started = time.perf_counter()
+    request = event["request"]
+    model = outcome_model()
+    args = {
+        "description": request.get("description"),
+        "brand": request.get("brand"),
+        "age_years": request.get("productAgeYears"),
+        "language": request.get("language"),
+    }
+    prediction = model.predict(category=request.get("productCategory"), **args)
+    by_category = None
+    if not request.get("productCategory") and request.get("imageKey"):
+        # The photo branch runs in parallel: predict for every category it can recognise, so
+        # the merge can weigh these by the photo's probabilities.
+        predictions = model.predict_for_categories(categories=PHOTO_CATEGORIES, **args)
+        by_category = {
+            category: {**_outcome_dict(p), "barrier": _barrier_dict(p)}
+            for category, p in predictions.items()
+        }
+    warnings = safety.screen(request.get("description"), request.get("language"))
+    return {
+        "status": "ok",
+        "outcome": _outcome_dict(prediction),
+        "barrier": _barrier_dict(prediction),
+        "outcomeByCategory": by_category,
+        "safetyWarnings": [asdict(w) for w in warnings],
+        "modelVersions": {"outcome": model.version, "safety": safety.VERSION},
+        "timingMs": _elapsed_ms(started),
+    }
+
+
+@workflow.lambda_function(name="merge_analysis")
+def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    from chalicelib.ml import safety
+    from chalicelib.ml.similar import similar_repairs
+
+    started = time.perf_counter()
+    request = event["request"]
+    photo, assessment = event["photo"], event["assessment"]
+    category = effective_category(request, photo)
+    language = request.get("language") or "en"
+    try:
+        advice = catalogue.advice_for(category, language)
+    except ServiceUnavailable:
+        advice = None  # advice is a nicety; the analysis stands without it
+    fallback = []
+    if assessment.get("status") != "ok":
+        fallback = [asdict(w) for w in safety.screen(request.get("description"), language)]
+    similar = similar_repairs(category) if category else None
+    return merge(
+        analysis_id=str(event["analysisId"]),
+        request=request,
+        requested_at=str(event.get("requestedAt", "")),
+        photo=photo,
+        assessment=assessment,
+        fallback_safety=fallback,
+        advice=advice,
+        similar=asdict(similar) if similar is not None else None,
+        safety_version=safety.VERSION,
+        merge_ms=(time.perf_counter() - started) * 1000,
+    )

@@ -1,0 +1,105 @@
+"""Merging the branches: mixture over the photo's categories, partial answers, precedence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.services.merge import NothingToAnalyse, merge, mixture
+
+PHOTO_OK = {
+    "status": "ok",
+    "productCategory": {"label": "Lamp", "confidence": 0.8, "recognised": True, "top3": []},
+    "probabilities": {"Lamp": 0.8, "Laptop": 0.2},
+    "modelVersion": "img-1",
+    "timingMs": 12.0,
+}
+ASSESSMENT_OK = {
+    "status": "ok",
+    "outcome": {"fixed": 0.5, "repairable": 0.25, "endOfLife": 0.25},
+    "barrier": None,
+    "outcomeByCategory": {
+        "Lamp": {"fixed": 0.9, "repairable": 0.05, "endOfLife": 0.05, "barrier": None},
+        "Laptop": {
+            "fixed": 0.1,
+            "repairable": 0.1,
+            "endOfLife": 0.8,
+            "barrier": {"label": "Spare parts not available", "confidence": 0.5},
+        },
+    },
+    "safetyWarnings": [
+        {"code": "burning_smell", "severity": "danger", "message": "m", "advice": "a"}
+    ],
+    "modelVersions": {"outcome": "out-1", "safety": "s-1"},
+    "timingMs": 3.0,
+}
+REQUEST = {"description": "lamp smells burnt", "language": "en", "imageId": "img_x"}
+
+
+def run(**overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "analysis_id": "an_1",
+        "request": REQUEST,
+        "requested_at": "t",
+        "photo": PHOTO_OK,
+        "assessment": ASSESSMENT_OK,
+        "fallback_safety": [],
+        "advice": None,
+        "similar": None,
+        "safety_version": "s-1",
+    }
+    args.update(overrides)
+    return merge(**args)
+
+
+def test_without_a_category_hint_the_outcome_is_weighed_by_the_photo() -> None:
+    result = run()
+
+    assert result["outcome"]["fixed"] == pytest.approx(0.8 * 0.9 + 0.2 * 0.1)
+    assert result["outcome"]["predicted"] == "Fixed"
+    assert result["partial"] is False
+
+
+def test_a_category_given_by_the_person_wins_over_the_photo() -> None:
+    result = run(request={**REQUEST, "productCategory": "Laptop"})
+
+    assert result["outcome"]["fixed"] == 0.5
+    assert result["inputs"]["productCategory"] == "Laptop"
+
+
+def test_an_unrecognised_photo_leaves_the_category_blind_outcome() -> None:
+    photo = {**PHOTO_OK, "productCategory": {**PHOTO_OK["productCategory"], "recognised": False}}
+    assert run(photo=photo)["outcome"]["fixed"] == 0.5
+
+
+def test_a_failed_photo_branch_gives_a_partial_answer_that_says_why() -> None:
+    result = run(photo={"status": "failed", "error": "States.Timeout"})
+
+    assert result["partial"] is True
+    assert result["productCategory"] is None
+    assert result["missing"] == [{"part": "productCategory", "reason": "States.Timeout"}]
+    assert result["outcome"]["predicted"] == "Fixed"
+
+
+def test_a_failed_assessment_still_screens_for_safety() -> None:
+    fallback = [{"code": "smoke_or_sparks", "severity": "danger", "message": "m", "advice": "a"}]
+
+    result = run(
+        assessment={"status": "failed", "error": "Lambda.Unknown"}, fallback_safety=fallback
+    )
+
+    assert result["outcome"] is None
+    assert result["safetyWarnings"] == fallback
+    assert {m["part"] for m in result["missing"]} == {"outcome", "barrier"}
+
+
+def test_nothing_to_merge_is_an_error_not_an_empty_answer() -> None:
+    with pytest.raises(NothingToAnalyse):
+        run(photo={"status": "skipped"}, assessment={"status": "failed", "error": "X"})
+
+
+def test_mixture_ignores_categories_without_predictions() -> None:
+    mixed = mixture({"Lamp": 0.5, "Kettle": 0.5}, ASSESSMENT_OK["outcomeByCategory"])
+    assert mixed == pytest.approx({"fixed": 0.9, "repairable": 0.05, "endOfLife": 0.05})
+    assert mixture({"Kettle": 1.0}, ASSESSMENT_OK["outcomeByCategory"]) is None
