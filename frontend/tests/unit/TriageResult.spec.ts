@@ -95,7 +95,7 @@ describe('TriageResult', () => {
     const text = render().text()
     expect(text).toContain('Spare parts not available (44% likely')
     expect(text).toContain('Replace the battery')
-    expect(text).toContain('Of 5,123 Laptop repairs')
+    expect(text).toContain('Of 5.123 Laptop repairs')
   })
 
   it('copes with an answer that has no barrier, advice or history', () => {
