@@ -91,7 +91,8 @@ def serve(host: str, port: int, state_dir: Path, ready_file: Path | None = None)
         ready_file.write_text(json.dumps(facts))
     print(f"localaws ready: {endpoint} (region {REGION}, state {state_dir})", flush=True)
     try:
-        server.serve_forever()
+        # A short poll interval makes shutdown (Ctrl-C, Emulator.stop) take ~0.1 s, not 0.5 s.
+        server.serve_forever(poll_interval=0.1)
     finally:
         runtime.shutdown()
         server.server_close()

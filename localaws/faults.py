@@ -12,6 +12,7 @@ JSON protocols get `{"__type", "message"}` plus `x-amzn-ErrorType`, REST-JSON th
 from __future__ import annotations
 
 import json
+import logging
 import random
 import threading
 import time
@@ -23,6 +24,8 @@ from xml.sax.saxutils import escape
 
 from localaws import aws_request
 from localaws.aws_request import AwsRequest
+
+LOG = logging.getLogger(__name__)
 
 # Status codes AWS uses for well-known server-side and throttling errors; anything else is 400.
 DEFAULT_STATUS = {
@@ -190,6 +193,7 @@ class FaultInjector:
         rule = plan.choose(request)
         if rule is None:
             return None
+        LOG.info("fault: %s %s -> %s", rule.service, request.target or request.path, rule.error)
         if rule.latency_ms:
             time.sleep(rule.latency_ms / 1000)
         if rule.error is None:

@@ -12,6 +12,7 @@ from localaws.patches import (
     apigateway_import,
     lambda_invoke,
     s3_notification_filter,
+    sfn_client_cache,
     sfn_execution_name,
     sfn_express_type,
     sfn_sync_execution,
@@ -26,5 +27,6 @@ def apply_all(runtime: LambdaRuntime) -> None:
     sfn_express_type.apply()
     sfn_execution_name.apply()
     sfn_sync_execution.apply()
+    sfn_client_cache.apply()
     apigateway_import.apply()
     s3_notification_filter.apply()

@@ -15,7 +15,12 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from localaws.patches import sfn_execution_name, sfn_express_type, sfn_sync_execution
+from localaws.patches import (
+    sfn_client_cache,
+    sfn_execution_name,
+    sfn_express_type,
+    sfn_sync_execution,
+)
 
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 GREETING = {
@@ -131,3 +136,16 @@ def test_start_execution_without_a_name_gets_a_unique_arn(sfn: Any) -> None:
     while sfn.describe_execution(executionArn=second)["status"] == "RUNNING":
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_interpreter_reuses_one_client_per_service(unpatch_after: None) -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    sfn_client_cache.apply()
+
+    # The module that runs Lambda tasks must see the cached factory, not its own import.
+    assert lambda_eval_utils.boto_client_for is boto_client.boto_client_for
+    first = lambda_eval_utils.boto_client_for("eu-west-1", "lambda")
+    assert lambda_eval_utils.boto_client_for("eu-west-1", "lambda") is first
+    assert lambda_eval_utils.boto_client_for("eu-west-1", "sqs") is not first

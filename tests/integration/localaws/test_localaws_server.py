@@ -1,0 +1,80 @@
+"""The emulator process: starts on a free port, reports itself, stops cleanly with its workers."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from localaws.server import Emulator, EmulatorStartError, start_emulator
+
+
+def deploy_probe(emulator: Emulator) -> None:
+    package = io.BytesIO()
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr(
+            "probe.py", "import os\ndef handler(event, context):\n    return os.getpid()\n"
+        )
+    role = emulator.client("iam").create_role(RoleName="probe", AssumeRolePolicyDocument="{}")
+    emulator.client("lambda").create_function(
+        FunctionName="probe",
+        Runtime="python3.12",
+        Role=role["Role"]["Arn"],
+        Handler="probe.handler",
+        Code={"ZipFile": package.getvalue()},
+    )
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_stopping_the_emulator_stops_its_lambda_workers(tmp_path: Path) -> None:
+    # Given an emulator with a warm Lambda worker
+    emulator = start_emulator(state_dir=tmp_path)
+    try:
+        deploy_probe(emulator)
+        response = emulator.client("lambda").invoke(FunctionName="probe", Payload=b"{}")
+        worker_pid = json.loads(response["Payload"].read())
+        assert emulator.lambda_worker_pids() == [worker_pid]
+    finally:
+        # When it is stopped (SIGTERM)
+        exit_code = emulator.stop()
+    # Then it exited cleanly, said so, and took the worker with it
+    assert exit_code == 0
+    deadline = time.monotonic() + 5
+    while is_alive(worker_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not is_alive(worker_pid)
+    log = emulator.log_path.read_text()
+    assert f"localaws ready: {emulator.endpoint_url}" in log
+    assert "localaws stopped" in log
+
+
+def test_health_endpoint_reports_the_endpoint_and_region(emulator: Emulator) -> None:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
+    connection.request("GET", "/_localaws/health")
+    health = json.loads(connection.getresponse().read())
+    assert health["status"] == "ok"
+    assert (health["endpoint_url"], health["region"]) == (emulator.endpoint_url, "eu-west-1")
+    assert health["pid"] == emulator.pid
+
+
+def test_start_fails_loudly_when_the_port_is_taken(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(EmulatorStartError, match="Address already in use"):
+            start_emulator(port=taken.getsockname()[1], state_dir=tmp_path)
