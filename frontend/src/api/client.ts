@@ -304,6 +304,12 @@ export function uploadToStorage(
       const text = typeof xhr.responseText === 'string' ? xhr.responseText : ''
       const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1]
       const message = /<Message>([^<]+)<\/Message>/.exec(text)?.[1] ?? ''
+      if (xhr.status === 403) {
+        // S3 refuses an expired or already-used presigned policy with 403 AccessDenied: a retry
+        // asks for a fresh one, so this is a retryable failure, not a permissions problem.
+        reject(new ApiError('server', 403, code ?? 'AccessDenied', message))
+        return
+      }
       reject(toApiError(xhr.status, code ? { Code: code, Message: message } : null,
         xhr.getResponseHeader('Retry-After')))
     }

@@ -252,3 +252,15 @@ describe('photo upload', () => {
     expect(JSON.parse(String(fetchMock.mock.calls[0]?.[1]?.body))).toEqual({ contentType: 'image/jpeg' })
   })
 })
+
+describe('expired upload policy', () => {
+  it('treats S3 AccessDenied as retryable (a retry presigns again)', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr)
+    const upload: Upload = { imageId: 'i', url: 'http://s3/photos', fields: {}, maxBytes: 10, expiresAt: '' }
+    const done = uploadToStorage(upload, new Blob(['x']))
+    FakeXhr.last!.respond(403, '<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy expired.</Message></Error>')
+    const error = await caught(done)
+    expect(error.kind).toBe('server')
+    expect(error.retryable).toBe(true)
+  })
+})

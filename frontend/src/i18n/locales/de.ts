@@ -8,6 +8,7 @@ const de: MessageSchema = {
     language: 'Sprache',
     navReport: 'Melden',
     navStaff: 'Ehrenamtliche',
+    navMain: 'Hauptmenü',
     footer: 'Reparaturstatistik: Open Repair Data, Open Repair Alliance (CC BY-SA 4.0).',
   },
   common: {
@@ -187,6 +188,7 @@ const de: MessageSchema = {
     colPostcode: 'PLZ',
     nextPage: 'Nächste Seite',
     firstPage: 'Erste Seite',
+    pagination: "Seiten",
     detailTitle: 'Reparaturanfrage',
     detailLoading: 'Anfrage wird geladen…',
     contact: 'Kontakt',

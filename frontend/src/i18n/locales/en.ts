@@ -8,6 +8,7 @@ const en = {
     language: 'Language',
     navReport: 'Report',
     navStaff: 'Volunteers',
+    navMain: 'Main',
     footer: 'Repair statistics: Open Repair Data, Open Repair Alliance (CC BY-SA 4.0).',
   },
   common: {
@@ -187,6 +188,7 @@ const en = {
     colPostcode: 'Postcode',
     nextPage: 'Next page',
     firstPage: 'First page',
+    pagination: "Pages",
     detailTitle: 'Repair request',
     detailLoading: 'Loading the request…',
     contact: 'Contact',

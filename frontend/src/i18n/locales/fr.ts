@@ -8,6 +8,7 @@ const fr: MessageSchema = {
     language: 'Langue',
     navReport: 'Signaler',
     navStaff: 'Bénévoles',
+    navMain: 'Menu principal',
     footer: 'Statistiques de réparation : Open Repair Data, Open Repair Alliance (CC BY-SA 4.0).',
   },
   common: {
@@ -187,6 +188,7 @@ const fr: MessageSchema = {
     colPostcode: 'Code postal',
     nextPage: 'Page suivante',
     firstPage: 'Première page',
+    pagination: "Pages",
     detailTitle: 'Demande de réparation',
     detailLoading: 'Chargement de la demande…',
     contact: 'Contact',

@@ -8,6 +8,7 @@ const nl: MessageSchema = {
     language: 'Taal',
     navReport: 'Melden',
     navStaff: 'Vrijwilligers',
+    navMain: 'Hoofdmenu',
     footer: 'Herstelstatistieken: Open Repair Data, Open Repair Alliance (CC BY-SA 4.0).',
   },
   common: {
@@ -187,6 +188,7 @@ const nl: MessageSchema = {
     colPostcode: 'Postcode',
     nextPage: 'Volgende pagina',
     firstPage: 'Eerste pagina',
+    pagination: "Pagina's",
     detailTitle: 'Herstelaanvraag',
     detailLoading: 'De aanvraag wordt geladen…',
     contact: 'Contact',
