@@ -111,6 +111,13 @@ predict-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
 	$(VPY) -m training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
 
+# Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
+openapi: vendor
+	@for app in $(APPS); do \
+	  if [ -f $$app/chalicelib/openapi.py ]; then \
+	    (cd $$app && PYTHONPATH=vendor ../$(VPY) -m chalicelib.openapi > openapi.json) && echo "wrote $$app/openapi.json"; fi; \
+	done
+
 bench: vendor frontend
 	$(VPY) -m bench
 
