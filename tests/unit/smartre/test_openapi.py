@@ -26,5 +26,5 @@ def test_the_document_is_valid_openapi() -> None:
 
 def test_the_committed_document_is_current() -> None:
     assert json.loads(COMMITTED.read_text()) == document(), (
-        "regenerate: cd smartre && PYTHONPATH=vendor ../.venv/bin/python -m chalicelib.openapi > openapi.json"
+        "stale: run `make openapi`"
     )
