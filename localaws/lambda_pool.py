@@ -133,7 +133,7 @@ class Worker:
         worker = cls(spec, process)
         try:
             init = worker._read_reply(time.monotonic() + INIT_TIMEOUT_S + spec.timeout_s)
-        except (WorkerTimeoutError, WorkerExitedError):
+        except (WorkerTimeoutError, WorkerExitedError, ValueError):
             worker.kill()
             raise
         worker.init_duration_ms = float(init.get("duration_ms", 0.0))
@@ -196,10 +196,12 @@ class LambdaRuntime:
         started = time.perf_counter()
         try:
             worker, cold = self._acquire(spec)
-        except (WorkerTimeoutError, WorkerExitedError) as exc:
+        except (WorkerTimeoutError, WorkerExitedError, ValueError) as exc:
             return self._failure(spec, request_id, started, _init_failure(exc), "")
         except _InitFailedError as exc:
             return self._failure(spec, request_id, started, exc.error, exc.logs)
+        # Like Lambda's REPORT line, Duration excludes the init phase (reported separately).
+        started = time.perf_counter()
         deadline_ms = int(time.time() * 1000 + spec.timeout_s * 1000)
         message = {
             "type": "invoke",
@@ -217,7 +219,8 @@ class LambdaRuntime:
                 f"RequestId: {request_id} Error: Task timed out after {spec.timeout_s:.2f} seconds",
             )
             return self._failure(spec, request_id, started, error, "")
-        except WorkerExitedError as exc:
+        except (WorkerExitedError, ValueError) as exc:
+            # ValueError: a reply that is not a protocol message; the worker cannot be trusted.
             self._discard(worker)
             error = lambda_protocol.error_payload(
                 "Runtime.ExitError", f"RequestId: {request_id} Error: {exc}"

@@ -83,8 +83,8 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def _error_from_exception(exc: BaseException) -> dict[str, Any]:
-    stack = traceback.format_list(traceback.extract_tb(exc.__traceback__))
+def _error_from_exception(exc: BaseException, skip_frames: int = 0) -> dict[str, Any]:
+    stack = traceback.format_list(traceback.extract_tb(exc.__traceback__)[skip_frames:])
     return lambda_protocol.error_payload(type(exc).__name__, str(exc), [s.rstrip() for s in stack])
 
 
@@ -152,7 +152,8 @@ def _invoke(handler: Handler, message: dict[str, Any], captured: CapturedStream)
     try:
         result = handler(message["event"], context)
     except Exception as exc:
-        reply["error"] = _error_from_exception(exc)
+        # The first frame is this function: the stack trace starts at the handler, as on AWS.
+        reply["error"] = _error_from_exception(exc, skip_frames=1)
     else:
         try:
             reply["payload"] = json.dumps(result, default=_json_default)
