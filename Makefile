@@ -20,7 +20,7 @@ PYTEST    := $(VPY) -m pytest -p no:cacheprovider
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e \
-        unit-repaircore unit-smartre unit-repairapp unit-tools unit-frontend \
+        unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
         bench train predict-images predict-outcomes openapi cost clean browser
 
 help:
@@ -79,6 +79,9 @@ unit-repaircore: $(STAMP)
 unit-tools: $(STAMP)
 	$(PYTEST) tests/unit/tools
 
+unit-localaws: $(STAMP)
+	$(PYTEST) tests/unit/localaws
+
 unit-smartre: vendor
 	$(PYTEST) tests/unit/smartre
 
@@ -88,7 +91,7 @@ unit-repairapp: vendor
 unit-frontend:
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory -C frontend test; fi
 
-unit: unit-repaircore unit-tools unit-smartre unit-repairapp unit-frontend
+unit: unit-repaircore unit-tools unit-localaws unit-smartre unit-repairapp unit-frontend
 
 integration: vendor
 	$(PYTEST) tests/integration
