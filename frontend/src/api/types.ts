@@ -161,9 +161,13 @@ export interface RepairPage {
   nextCursor: string | null
 }
 
-/** The full request for staff: contact data and the version used for If-Match. */
+/**
+ * The full request for staff: contact data and the version used for If-Match. `contact` is null
+ * once a closed request has dropped its personal data (issue 5: a closed request keeps only the
+ * analysis).
+ */
 export interface StaffRepair extends TrackedRepair {
-  contact: { name: string; email: string }
+  contact: { name: string; email: string } | null
   postcode: string
   version: number | string
   outcome?: OutcomeLabel | null
