@@ -80,7 +80,7 @@ describe('OutcomeChart', () => {
   it('scales bars to the largest category', () => {
     const wrapper = mount(OutcomeChart, { props: { categories }, ...mountOptions() })
     const laptopFixed = wrapper.findAll('rect.chart__bar--fixed')[0]!
-    expect(Number(laptopFixed.attributes('width'))).toBeCloseTo((6 / 8) * 300)
+    expect(Number(laptopFixed.attributes('width'))).toBeCloseTo((6 / 8) * 290)
   })
 
   it('offers the same numbers as a table', () => {
