@@ -15,6 +15,7 @@ from localaws.patches import (
     sfn_client_cache,
     sfn_execution_name,
     sfn_express_type,
+    sfn_lambda_client_errors,
     sfn_sync_execution,
 )
 from localaws.patches._patching import PatchTargetMissingError, restore_all
@@ -28,5 +29,6 @@ def apply_all(runtime: LambdaRuntime) -> None:
     sfn_execution_name.apply()
     sfn_sync_execution.apply()
     sfn_client_cache.apply()
+    sfn_lambda_client_errors.apply()
     apigateway_import.apply()
     s3_notification_filter.apply()

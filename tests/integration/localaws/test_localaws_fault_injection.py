@@ -83,7 +83,7 @@ def test_botocore_retries_an_injected_throttle_and_succeeds(faults: Emulator) ->
     assert (rule["matched"], rule["injected"]) == (2, 1)
 
 
-def test_lambda_throttle_reaches_step_functions_retry_logic(
+def test_lambda_throttle_surfaces_as_its_client_error(
     faults: Emulator, workflow_arns: dict[str, str]
 ) -> None:
     faults.inject_faults(
@@ -94,6 +94,49 @@ def test_lambda_throttle_reaches_step_functions_retry_logic(
         lambda: lambda_client.invoke(FunctionName=workflow_arns["classify"], Payload=b"{}")
     )
     assert code == "TooManyRequestsException"
+
+
+def test_workflow_retries_a_throttled_lambda_task(
+    faults: Emulator, workflow_arns: dict[str, str]
+) -> None:
+    # Given a task with the Retry AWS recommends for Lambda throttling, and one throttle
+    definition = {
+        "StartAt": "Classify",
+        "States": {
+            "Classify": {
+                "Type": "Task",
+                "Resource": workflow_arns["classify"],
+                "Retry": [
+                    {
+                        "ErrorEquals": ["Lambda.TooManyRequestsException"],
+                        "IntervalSeconds": 1,
+                        "MaxAttempts": 2,
+                    }
+                ],
+                "End": True,
+            }
+        },
+    }
+    sfn = faults.client("stepfunctions")
+    role = faults.client("iam").create_role(
+        RoleName=f"throttle-{uuid.uuid4().hex[:8]}", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    machine = sfn.create_state_machine(
+        name=f"throttle-{uuid.uuid4().hex[:8]}",
+        definition=json.dumps(definition),
+        roleArn=role,
+        type="EXPRESS",
+    )["stateMachineArn"]
+    faults.inject_faults(
+        [{"service": "lambda", "operation": "Invoke", "error": "TooManyRequestsException",
+          "limit": 1}]
+    )  # fmt: skip
+    # When the workflow runs
+    result = sfn.start_sync_execution(stateMachineArn=machine, input="{}")
+    # Then the throttle was retried under its Lambda.* name and the task succeeded
+    assert result["status"] == "SUCCEEDED", result
+    assert json.loads(result["output"])["category"] == "Toaster"
+    assert faults.fault_counts()["injected"] == 1
 
 
 def test_cleared_faults_stop_and_report_their_totals(faults: Emulator) -> None:

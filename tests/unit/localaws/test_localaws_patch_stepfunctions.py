@@ -19,6 +19,7 @@ from localaws.patches import (
     sfn_client_cache,
     sfn_execution_name,
     sfn_express_type,
+    sfn_lambda_client_errors,
     sfn_sync_execution,
 )
 
@@ -41,6 +42,7 @@ FAILING = {
 
 @pytest.fixture
 def sfn(unpatch_after: None) -> Iterator[Any]:
+    sfn_lambda_client_errors.apply()
     sfn_express_type.apply()
     sfn_execution_name.apply()
     sfn_sync_execution.apply()
@@ -150,3 +152,16 @@ def test_interpreter_reuses_one_client_per_service(unpatch_after: None) -> None:
     first = factory("eu-west-1", "lambda")
     assert factory("eu-west-1", "lambda") is first
     assert factory("eu-west-1", "sqs") is not first
+
+
+def test_lambda_api_failure_in_a_task_is_named_after_the_lambda_error(sfn: Any) -> None:
+    missing = "arn:aws:lambda:eu-west-1:123456789012:function:does-not-exist"
+    definition = {
+        "StartAt": "Call",
+        "States": {"Call": {"Type": "Task", "Resource": missing, "End": True}},
+    }
+    arn = create(sfn, "missing-function", definition, "EXPRESS")
+
+    response = sfn.start_sync_execution(stateMachineArn=arn, input="{}")
+
+    assert (response["status"], response["error"]) == ("FAILED", "Lambda.ResourceNotFoundException")
