@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import FrameType
@@ -55,8 +56,18 @@ def endpoint_for(host: str, port: int) -> str:
     return f"http://{reachable}:{port}"
 
 
-def serve(host: str, port: int, state_dir: Path, ready_file: Path | None = None) -> None:
-    """Run the emulator until SIGINT/SIGTERM; then stop the server and every Lambda worker."""
+def serve(
+    host: str,
+    port: int,
+    state_dir: Path,
+    ready_file: Path | None = None,
+    exit_with_parent: bool = False,
+) -> None:
+    """Run the emulator until SIGINT/SIGTERM; then stop the server and every Lambda worker.
+
+    `exit_with_parent` also stops it when the process that started it dies without cleaning up
+    (a crashed test run must not leave an emulator and its workers behind).
+    """
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -87,6 +98,8 @@ def serve(host: str, port: int, state_dir: Path, ready_file: Path | None = None)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    if exit_with_parent:
+        threading.Thread(target=_shutdown_when_orphaned, args=(server,), daemon=True).start()
     if ready_file is not None:
         ready_file.write_text(json.dumps(facts))
     print(f"localaws ready: {endpoint} (region {REGION}, state {state_dir})", flush=True)
@@ -97,6 +110,15 @@ def serve(host: str, port: int, state_dir: Path, ready_file: Path | None = None)
         runtime.shutdown()
         server.server_close()
         print("localaws stopped", flush=True)
+
+
+def _shutdown_when_orphaned(server: Any) -> None:
+    # An orphan is re-parented (to init or a subreaper), so its parent PID changes.
+    parent = os.getppid()
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    LOG.warning("parent process %s is gone: stopping", parent)
+    server.shutdown()
 
 
 def _starting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -10,6 +10,7 @@ This module imports neither moto nor boto3 at import time, so handles are cheap 
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import http.client
 import json
@@ -52,6 +53,7 @@ class Emulator:
     # --- lifecycle ------------------------------------------------------------------------
     def stop(self, timeout: float = 10.0) -> int:
         """SIGTERM (the emulator then stops its Lambda workers), SIGKILL if it hangs."""
+        atexit.unregister(self.stop)
         if self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
             try:
@@ -140,7 +142,8 @@ def start_emulator(
     ready_file.unlink(missing_ok=True)
     log_path = state / "emulator.log"
     command = [sys.executable, "-m", "localaws.server", "--host", host, "--port", str(port or 0),
-               "--state-dir", str(state), "--ready-file", str(ready_file)]  # fmt: skip
+               "--state-dir", str(state), "--ready-file", str(ready_file),
+               "--exit-with-parent"]  # fmt: skip
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command,
@@ -151,7 +154,7 @@ def start_emulator(
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     facts = _wait_until_ready(process, ready_file, log_path, startup_timeout)
-    return Emulator(
+    emulator = Emulator(
         endpoint_url=str(facts["endpoint_url"]),
         port=int(facts["port"]),
         pid=process.pid,
@@ -160,6 +163,9 @@ def start_emulator(
         _process=process,
         _owned_state_dir=owned,
     )
+    # A caller that forgets stop() (or dies of an exception) still stops the emulator on exit.
+    atexit.register(emulator.stop)
+    return emulator
 
 
 def _wait_until_ready(
@@ -216,6 +222,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=4566, help="0 picks a free port")
     parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE_DIR)
     parser.add_argument("--ready-file", type=Path, help="write the endpoint as JSON when ready")
+    parser.add_argument(
+        "--exit-with-parent", action="store_true", help="stop when the starting process dies"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # One line per HTTP request drowns what matters (cold starts, failures, faults).
@@ -223,7 +232,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from localaws.emulator_app import serve
 
-    serve(args.host, args.port, args.state_dir.resolve(), args.ready_file)
+    serve(args.host, args.port, args.state_dir.resolve(), args.ready_file, args.exit_with_parent)
 
 
 if __name__ == "__main__":

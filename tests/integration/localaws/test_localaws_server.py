@@ -7,6 +7,8 @@ import io
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -74,6 +76,34 @@ def test_stopping_the_emulator_stops_its_lambda_workers(tmp_path: Path) -> None:
     log = emulator.log_path.read_text()
     assert f"localaws ready: {emulator.endpoint_url}" in log
     assert "localaws stopped" in log
+
+
+def test_emulator_exits_when_the_process_that_started_it_dies(tmp_path: Path) -> None:
+    # Given an emulator started by a process that is then killed without any cleanup
+    starter = subprocess.Popen(
+        [sys.executable, "-c", STARTER, str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[3],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert starter.stdout is not None
+    emulator_pid = int(starter.stdout.readline())
+    starter.kill()
+    starter.wait()
+    # Then the orphaned emulator notices and stops
+    deadline = time.monotonic() + 10
+    while is_alive(emulator_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_alive(emulator_pid)
+
+
+STARTER = """
+import sys, time
+from pathlib import Path
+from localaws.server import start_emulator
+print(start_emulator(state_dir=Path(sys.argv[1])).pid, flush=True)
+time.sleep(60)
+"""
 
 
 def test_health_endpoint_reports_the_endpoint_and_region(emulator: Emulator) -> None:
