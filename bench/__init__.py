@@ -1,0 +1,1 @@
+"""Benchmarks: print numbers, never fail on timing (`make bench`)."""
