@@ -41,6 +41,7 @@ def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, st
         "STAGE": stage.stage,
         "REPAIRS_TABLE_NAME": stage.repairs_table.name,
         "IDEMPOTENCY_TABLE_NAME": stage.repairapp_idempotency_table.name,
+        "STATS_TABLE_NAME": stage.repairapp_stats_table.name,
         "CONFIG_PARAMETER_PATH": parameter_path(stage),
     }
     # Locally SmartRe's URL depends on the port the stack chose, so the stack passes it in the

@@ -137,8 +137,17 @@ class Stage:
             indexes=(
                 GlobalIndex("by-status", partition="status", sort="createdAt"),
                 GlobalIndex("by-category", partition="productCategory", sort="createdAt"),
+                # The outbox: closed requests whose outcome SmartRe has not confirmed yet. Sparse:
+                # an item leaves it when ``feedbackDue`` is removed after the send.
+                GlobalIndex("feedback-due", partition="feedbackDue", sort="closedAt"),
             ),
         )
+
+    @property
+    def repairapp_stats_table(self) -> TableSpec:
+        # Counters by status and category, updated in the same transaction as each request, so
+        # the dashboard reads a few items instead of scanning the requests.
+        return TableSpec(name=f"{self.prefix}-stats", partition="statsId")
 
     @property
     def repairapp_idempotency_table(self) -> TableSpec:
@@ -155,6 +164,7 @@ class Stage:
             self.smartre_idempotency_table,
             self.repairs_table,
             self.repairapp_idempotency_table,
+            self.repairapp_stats_table,
         )
 
     # secrets

@@ -1,11 +1,16 @@
 """RepairApp, the product API the SPA calls: repair requests, uploads, staff actions.
 
-Only wiring lives here; see chalicelib/ for routes, services and the SmartRe client.
+Only wiring lives here; see chalicelib/ for routes, services and the SmartRe client. The
+middleware binds each request to its own thread (``chalicelib.request_context``).
 """
 
 from chalice import Chalice
 
+from chalicelib.request_context import bind_request
 from chalicelib.routes import api
+from chalicelib.tasks import tasks
 
 app = Chalice(app_name="repairapp")
+app.register_middleware(bind_request, "http")
 app.register_blueprint(api)
+app.register_blueprint(tasks)

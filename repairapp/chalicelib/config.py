@@ -1,4 +1,8 @@
-"""RepairApp's settings, read from the environment once per container."""
+"""RepairApp's settings, read from the environment once per container.
+
+Secrets and generated ids (origin secret, SmartRe key, Cognito ids) are not here: they live in
+SSM Parameter Store under ``CONFIG_PARAMETER_PATH`` (see ``resources.parameters``).
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,16 @@ _NAMES = {
     "stage": "STAGE",
     "repairs_table": "REPAIRS_TABLE_NAME",
     "idempotency_table": "IDEMPOTENCY_TABLE_NAME",
+    "stats_table": "STATS_TABLE_NAME",
     "smartre_api_url": "SMARTRE_API_URL",
     "parameter_path": "CONFIG_PARAMETER_PATH",
 }
+
+# Names of the parameters under CONFIG_PARAMETER_PATH.
+ORIGIN_SECRET_PARAMETER = "origin-verify-secret"  # noqa: S105 - a name, not a secret
+SMARTRE_KEY_PARAMETER = "smartre-service-key"
+USER_POOL_PARAMETER = "user-pool-id"
+USER_POOL_CLIENT_PARAMETER = "user-pool-client-id"
 
 
 @dataclass(frozen=True)
@@ -23,6 +34,7 @@ class Settings:
     stage: str
     repairs_table: str
     idempotency_table: str
+    stats_table: str
     smartre_api_url: str
     parameter_path: str
 

@@ -1,10 +1,24 @@
-"""RepairApp's adapters, built lazily from the settings and the shared client factory."""
+"""RepairApp's adapters, built lazily from the settings and the shared client factory.
+
+Nothing here runs at import time; each factory builds its adapter on first use and keeps it for
+the container's life. ``reset`` forgets them all (tests).
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 
-from chalicelib.config import settings
+from chalicelib.auth import TokenVerifier
+from chalicelib.config import (
+    SMARTRE_KEY_PARAMETER,
+    USER_POOL_CLIENT_PARAMETER,
+    USER_POOL_PARAMETER,
+    settings,
+)
+from chalicelib.repair_store import RepairStore
+from chalicelib.smartre_client import SmartReClient
+from chalicelib.staff_pool import StaffPool
 from repaircore import clients
 from repaircore.idempotency import IdempotencyStore
 from repaircore.parameters import ParameterStore
@@ -12,8 +26,13 @@ from repaircore.tables import Table
 
 
 @functools.cache
-def repairs() -> Table:
-    return Table(clients.client("dynamodb"), settings().repairs_table, ("repairId",))
+def repairs() -> RepairStore:
+    dynamodb = clients.client("dynamodb")
+    return RepairStore(
+        Table(dynamodb, settings().repairs_table, ("repairId",)),
+        Table(dynamodb, settings().stats_table, ("statsId",)),
+        dynamodb,
+    )
 
 
 @functools.cache
@@ -27,8 +46,37 @@ def parameters() -> ParameterStore:
     return ParameterStore(clients.client("ssm"), settings().parameter_path)
 
 
+@functools.cache
+def smartre() -> SmartReClient:
+    return SmartReClient(
+        settings().smartre_api_url, lambda: parameters().get(SMARTRE_KEY_PARAMETER)
+    )
+
+
+@functools.cache
+def token_verifier() -> TokenVerifier:
+    return TokenVerifier(
+        parameters().get(USER_POOL_PARAMETER),
+        parameters().get(USER_POOL_CLIENT_PARAMETER),
+        endpoint_url=os.environ.get("AWS_ENDPOINT_URL"),
+    )
+
+
+@functools.cache
+def staff_pool() -> StaffPool:
+    return StaffPool(clients.client("cognito-idp"), parameters().get(USER_POOL_CLIENT_PARAMETER))
+
+
 def reset() -> None:
     """Forget every adapter and the settings (tests)."""
-    for cached in (repairs, idempotency, parameters, settings):
+    for cached in (
+        repairs,
+        idempotency,
+        parameters,
+        smartre,
+        token_verifier,
+        staff_pool,
+        settings,
+    ):
         cached.cache_clear()
     clients.reset()

@@ -1,28 +1,178 @@
-"""RepairApp's HTTP API (what the SPA calls): read the request, call one service, answer."""
+"""RepairApp's HTTP API (what the SPA calls): read the request, call one service, answer.
+
+Every route sits behind the one error map; all but health also behind the origin guard, and
+the staff routes behind the token check (see ``guards``). The request comes from
+``request_context`` (per thread), not from Chalice's shared ``current_request``.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Collection
 from typing import Any
 
 from chalice import Blueprint, Response
 
 from chalicelib import __version__
-from chalicelib.services import health
-from repaircore.http import handles_errors, health_response
+from chalicelib.auth import COORDINATOR, STAFF_ROLES
+from chalicelib.guards import require_origin, require_staff
+from chalicelib.request_context import current_request
+from chalicelib.services import (
+    export,
+    health,
+    queue,
+    repair_requests,
+    repair_updates,
+    staff_sessions,
+    stats,
+    triage,
+    vocabulary,
+)
+from repaircore.http import handles_errors, header, health_response, json_object, query_param
 
 api = Blueprint(__name__)
 
+# Every route, for the OpenAPI document and its drift test: (path, method, roles or None).
+ROUTES: list[tuple[str, str, frozenset[str] | None]] = []
 
-def route(path: str, methods: tuple[str, ...] = ("GET",), **kwargs: Any) -> Any:
-    """Register a view behind the one error map."""
 
-    def register(view: Any) -> Any:
-        api.route(path, methods=list(methods), **kwargs)(handles_errors(view))
+def route(
+    path: str,
+    methods: tuple[str, ...] = ("GET",),
+    *,
+    public: bool = False,
+    roles: Collection[str] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a view behind the error map, the origin guard (unless public) and roles."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            request = current_request()
+            if not public:
+                require_origin(request)
+            if roles is not None:
+                require_staff(request, roles)
+            return view(*args, **kwargs)
+
+        api.route(path, methods=list(methods))(handles_errors(guarded))
+        for method in methods:
+            ROUTES.append((path, method, frozenset(roles) if roles is not None else None))
         return view
 
     return register
 
 
-@route("/api/health")
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=body,
+        status_code=status,
+        headers={
+            "Content-Type": "application/json",
+            "Cache-Control": "no-store",
+            **(headers or {}),
+        },
+    )
+
+
+def _replayed(replayed: bool) -> dict[str, str]:
+    return {"Idempotent-Replayed": "true" if replayed else "false"}
+
+
+def _versioned(repair: dict[str, Any]) -> Response:
+    return _json(repair, headers={"ETag": f'"{repair["version"]}"'})
+
+
+# --- citizens ---------------------------------------------------------------------------------
+@route("/api/health", public=True)
 def get_health() -> Response:
     return health_response("repairapp", __version__, health.check_dependencies())
+
+
+@route("/api/vocabulary")
+def get_vocabulary() -> Response:
+    return Response(
+        body=vocabulary.describe_vocabulary(),
+        headers={"Content-Type": "application/json", "Cache-Control": "public, max-age=3600"},
+    )
+
+
+@route("/api/uploads", methods=("POST",))
+def create_upload() -> Response:
+    return _json(triage.start_upload(json_object(current_request())), 201)
+
+
+@route("/api/triage", methods=("POST",))
+def create_triage() -> Response:
+    request = current_request()
+    analysis, replayed = triage.run_triage(header(request, "Idempotency-Key"), json_object(request))
+    return _json(analysis, 201, _replayed(replayed))
+
+
+@route("/api/analyses/{analysisId}")
+def get_analysis(analysisId: str) -> Response:  # noqa: N803 - the path parameter's name
+    return _json(triage.get_analysis(analysisId))
+
+
+@route("/api/repairs", methods=("POST",))
+def create_repair() -> Response:
+    request = current_request()
+    created, replayed = repair_requests.submit_repair(
+        header(request, "Idempotency-Key"), json_object(request)
+    )
+    return _json(created, 201, _replayed(replayed))
+
+
+@route("/api/repairs/{repairId}")
+def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
+    token = query_param(current_request(), "token")
+    return _json(repair_requests.track_repair(repairId, token))
+
+
+# --- staff ------------------------------------------------------------------------------------
+@route("/api/staff/sessions", methods=("POST",))
+def create_staff_session() -> Response:
+    return _json(staff_sessions.start_session(json_object(current_request())), 201)
+
+
+@route("/api/repairs", roles=STAFF_ROLES)
+def list_repairs() -> Response:
+    request = current_request()
+    return _json(
+        queue.list_repairs(
+            query_param(request, "status"),
+            query_param(request, "category"),
+            query_param(request, "cursor"),
+            query_param(request, "limit"),
+        )
+    )
+
+
+@route("/api/staff/repairs/{repairId}", roles=STAFF_ROLES)
+def get_staff_repair(repairId: str) -> Response:  # noqa: N803
+    return _versioned(repair_updates.get_repair(repairId))
+
+
+@route("/api/repairs/{repairId}", methods=("PATCH",), roles=STAFF_ROLES)
+def update_repair(repairId: str) -> Response:  # noqa: N803
+    request = current_request()
+    return _versioned(
+        repair_updates.update_repair(repairId, header(request, "If-Match"), json_object(request))
+    )
+
+
+@route("/api/stats", roles=STAFF_ROLES)
+def get_stats() -> Response:
+    return _json(stats.repair_stats())
+
+
+@route("/api/export.csv", roles=COORDINATOR)
+def export_repairs() -> Response:
+    return Response(
+        body=export.export_csv(),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="repairapp-open-repair-data.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib import resources
-from chalicelib.config import settings
+from chalicelib.config import ORIGIN_SECRET_PARAMETER, settings
 from repaircore import clients
 from repaircore.health import run_checks, table_check
 
@@ -15,6 +15,8 @@ def check_dependencies() -> dict[str, str]:
         {
             "repairsTable": table_check(dynamodb, config.repairs_table),
             "idempotencyTable": table_check(dynamodb, config.idempotency_table),
-            "configuration": lambda: resources.parameters().get("origin-verify-secret"),
+            "statsTable": table_check(dynamodb, config.stats_table),
+            "configuration": lambda: resources.parameters().get(ORIGIN_SECRET_PARAMETER),
+            "smartre": resources.smartre().check_health,
         }
     )

@@ -1,0 +1,518 @@
+"""The OpenAPI 3.1 document of RepairApp's API: every route, its inputs, answers and errors.
+
+Built from the route table (``routes.ROUTES``: paths, methods, roles) plus the schemas below, so
+a route added without documentation fails the drift test. ``python -m chalicelib.openapi``
+(from ``repairapp/``) prints it; ``repairapp/openapi.json`` is that output, committed, and a
+unit test fails when it is stale. The unit tests also check every response they receive
+against this document.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from chalicelib import __version__
+from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, REPAIR_ID, TRACKING_TOKEN
+from chalicelib.repairs import STATUSES
+from chalicelib.routes import ROUTES
+from repaircore.vocabulary import ALL_CATEGORIES, LANGUAGES, REPAIR_BARRIERS, REPAIR_OUTCOMES
+
+JSON = "application/json"
+KEY_PATTERN = "^[A-Za-z0-9_-]{8,128}$"
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _object(
+    properties: dict[str, Any], required: list[str] | None = None, *, closed: bool = True
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    schema["required"] = list(properties) if required is None else required
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+STRING = {"type": "string"}
+TIMESTAMP = {"type": "string", "format": "date-time"}
+CATEGORY = {"type": "string", "enum": list(ALL_CATEGORIES)}
+STATUS = {"type": "string", "enum": list(STATUSES)}
+OUTCOME = {"type": "string", "enum": list(REPAIR_OUTCOMES)}
+BARRIER = {"type": "string", "enum": list(REPAIR_BARRIERS)}
+PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
+LABEL_CONFIDENCE = _object({"label": STRING, "confidence": PROBABILITY}, closed=False)
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object(
+        {
+            "Code": {"type": "string", "description": "Specific and stable, e.g. InvalidPostcode"},
+            "Message": {"type": "string", "description": "For people; never personal data"},
+        }
+    ),
+    "Health": _object(
+        {
+            "service": STRING,
+            "version": STRING,
+            "ok": {"type": "boolean"},
+            "checks": {"type": "object", "additionalProperties": STRING},
+        }
+    ),
+    "Vocabulary": _object(
+        {
+            "categories": {"type": "array", "items": CATEGORY},
+            "outcomes": {"type": "array", "items": OUTCOME},
+            "barriers": {"type": "array", "items": BARRIER},
+            "languages": {"type": "array", "items": {"type": "string", "enum": list(LANGUAGES)}},
+        }
+    ),
+    "UploadRequest": _object(
+        {"contentType": {"type": "string", "enum": ["image/jpeg", "image/png", "image/webp"]}}
+    ),
+    "Upload": _object(
+        {
+            "imageId": STRING,
+            "url": {"type": "string", "description": "POST the form here (S3)"},
+            "fields": {"type": "object", "additionalProperties": STRING},
+            "maxBytes": {"type": "integer"},
+            "expiresAt": TIMESTAMP,
+        }
+    ),
+    "TriageRequest": _object(
+        {
+            "imageId": {"type": "string", "pattern": f"^{IMAGE_ID.pattern}$"},
+            "description": {"type": "string", "minLength": 5, "maxLength": 2000},
+            "productCategory": {"type": "string", "description": "An ORDS category"},
+            "brand": {"type": "string", "maxLength": 100},
+            "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
+            "language": {"type": "string", "enum": list(LANGUAGES)},
+        },
+        required=["description", "language"],
+    ),
+    "Analysis": {
+        **_object(
+            {
+                "analysisId": STRING,
+                "productCategory": _nullable(
+                    {
+                        **LABEL_CONFIDENCE,
+                        "properties": {
+                            **LABEL_CONFIDENCE["properties"],
+                            "recognised": {"type": "boolean"},
+                            "top3": {"type": "array", "items": LABEL_CONFIDENCE},
+                        },
+                    }
+                ),
+                "outcome": _object(
+                    {
+                        "fixed": PROBABILITY,
+                        "repairable": PROBABILITY,
+                        "endOfLife": PROBABILITY,
+                        "predicted": OUTCOME,
+                    },
+                    closed=False,
+                ),
+                "barrier": _nullable(LABEL_CONFIDENCE),
+                "safetyWarnings": {"type": "array", "items": {"type": "object"}},
+                "advice": _nullable({"type": "object"}),
+                "similarRepairs": _nullable({"type": "object"}),
+                "partial": {"type": "boolean"},
+                "missing": {"type": "array", "items": {"type": "object"}},
+                "modelVersions": {"type": "object"},
+                "inputs": {"type": "object"},
+                "createdAt": STRING,
+            },
+            required=["analysisId", "outcome", "partial", "createdAt"],
+            closed=False,
+        ),
+        "description": "SmartRe's analysis, passed through unchanged (docs/api.md).",
+    },
+    "RepairRequest": _object(
+        {
+            "analysisId": {"type": "string", "pattern": f"^{ANALYSIS_ID.pattern}$"},
+            "contact": _object(
+                {
+                    "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                    "email": {"type": "string", "format": "email", "maxLength": 254},
+                }
+            ),
+            "postcode": {
+                "type": "string",
+                "pattern": "^[0-9]{4}$",
+                "description": "Belgian: 1000-9992",
+            },
+            "consent": {"const": True},
+        }
+    ),
+    "RepairCreated": _object(
+        {
+            "repairId": {"type": "string", "pattern": f"^{REPAIR_ID.pattern}$"},
+            "trackingToken": {"type": "string", "pattern": f"^{TRACKING_TOKEN.pattern}$"},
+            "trackingUrl": {"type": "string", "description": "The SPA's tracking page (path)"},
+        }
+    ),
+    "HistoryEntry": _object({"status": STATUS, "at": TIMESTAMP, "note": _nullable(STRING)}),
+    "TrackedRepair": _object(
+        {
+            "repairId": STRING,
+            "status": STATUS,
+            "history": {"type": "array", "items": _ref("HistoryEntry")},
+            "productCategory": _nullable(CATEGORY),
+            "analysis": _nullable(_ref("Analysis")),
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+        }
+    ),
+    "StaffRepair": _object(
+        {
+            "repairId": STRING,
+            "status": STATUS,
+            "history": {"type": "array", "items": _ref("HistoryEntry")},
+            "productCategory": _nullable(CATEGORY),
+            "analysis": _nullable(_ref("Analysis")),
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+            "contact": _nullable(
+                {**_object({"name": STRING, "email": STRING}), "description": "null once closed"}
+            ),
+            "postcode": STRING,
+            "version": {"type": "integer", "minimum": 1},
+            "outcome": _nullable(OUTCOME),
+            "barrier": _nullable(BARRIER),
+            "closedAt": _nullable(TIMESTAMP),
+            "feedbackStatus": _nullable({"type": "string", "enum": ["pending", "sent", "failed"]}),
+        }
+    ),
+    "RepairSummary": _object(
+        {
+            "repairId": STRING,
+            "status": STATUS,
+            "productCategory": _nullable(CATEGORY),
+            "postcode": STRING,
+            "createdAt": TIMESTAMP,
+            "updatedAt": TIMESTAMP,
+        }
+    ),
+    "RepairPage": _object(
+        {
+            "items": {"type": "array", "items": _ref("RepairSummary")},
+            "nextCursor": _nullable(STRING),
+        }
+    ),
+    "RepairUpdate": _object(
+        {
+            "status": STATUS,
+            "outcome": {**OUTCOME, "description": "Must match status if given"},
+            "barrier": {**BARRIER, "description": "Required for end_of_life, refused otherwise"},
+            "note": {"type": "string", "maxLength": 500},
+            "productCategory": {"type": "string", "description": "Correct the category"},
+        },
+        required=["status"],
+    ),
+    "StaffSessionRequest": _object(
+        {
+            "username": {"type": "string", "minLength": 1, "maxLength": 128},
+            "password": {"type": "string", "minLength": 1, "maxLength": 256},
+        }
+    ),
+    "StaffSession": _object(
+        {
+            "idToken": STRING,
+            "expiresIn": {"type": "integer", "description": "Seconds"},
+            "username": STRING,
+            "roles": {"type": "array", "items": {"enum": ["coordinator", "repairer"]}},
+        }
+    ),
+    "Stats": _object(
+        {
+            "byStatus": _object({status: {"type": "integer"} for status in STATUSES}),
+            "byCategory": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "category": CATEGORY,
+                        "total": {"type": "integer"},
+                        "fixed": {"type": "integer"},
+                        "repairable": {"type": "integer"},
+                        "endOfLife": {"type": "integer"},
+                    }
+                ),
+            },
+            "shareFixed": PROBABILITY,
+            "impact": _object(
+                {
+                    "kgWasteAvoided": {"type": "number"},
+                    "kgCo2eAvoided": {"type": "number"},
+                    "source": STRING,
+                    "sourceUrl": STRING,
+                    "displacementRate": PROBABILITY,
+                    "notEstimated": {"type": "array", "items": CATEGORY},
+                }
+            ),
+        }
+    ),
+}
+
+# --- parameters and headers -------------------------------------------------------------------
+RETRY_AFTER = {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
+REPLAYED = {
+    "description": "true when this is the stored answer to an earlier request with this key",
+    "schema": {"type": "string", "enum": ["true", "false"]},
+}
+ETAG = {"description": 'The version, quoted ("3"): send it back in If-Match', "schema": STRING}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": True,
+    "description": "One per user action: a retry with the same body returns the first result",
+    "schema": {"type": "string", "pattern": KEY_PATTERN},
+}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": 'The version being changed (3 or "3"); missing: 428, stale: 412',
+    "schema": STRING,
+}
+
+
+def _path_parameter(name: str, pattern: str) -> dict[str, Any]:
+    # Other ids are valid requests too: they answer 404.
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": f"Issued ids match {pattern}",
+    }
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _json_response(description: str, schema: dict[str, Any], **headers: Any) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": schema}}}
+    if headers:
+        response["headers"] = {name.replace("_", "-"): value for name, value in headers.items()}
+    return response
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json_response(description, _ref("Error"))
+
+
+ERRORS: dict[str, dict[str, Any]] = {
+    "400": _error("Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong)"),
+    "401": _error("No valid staff sign-in (Unauthorized)"),
+    "403": _error("DirectAccessForbidden (not through the site) or Forbidden (role)"),
+    "404": _error("Not found (NotFound)"),
+    "409": _error("Conflict: InvalidTransition, or RequestInProgress for this key"),
+    "412": _error("The version in If-Match is stale (PreconditionFailed)"),
+    "413": _error("Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge"),
+    "415": _error("Unsupported media type (request body, or the photo's type)"),
+    "422": _error("IdempotencyKeyReused, AnalysisNotFound, or an unusable photo"),
+    "428": _error("If-Match is missing (PreconditionRequired)"),
+    "429": _error("Too many sign-in attempts (TooManyRequests)"),
+    "503": {
+        **_error("A dependency is down or busy (ServiceUnavailable): retry later"),
+        "headers": {"Retry-After": RETRY_AFTER},
+    },
+}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): ERRORS[str(status)] for status in statuses}
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": _ref(schema)}}}
+
+
+REPAIR_ID_PARAMETER = _path_parameter("repairId", REPAIR_ID.pattern)
+
+# (path, method) -> operation, without the parts derived from the route table (security, 401/403).
+OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("/api/health", "GET"): {
+        "summary": "Health of RepairApp and what it depends on (public)",
+        "responses": {
+            "200": _json_response("All dependencies reachable", _ref("Health")),
+            "503": _json_response("Some dependency is not", _ref("Health")),
+        },
+    },
+    ("/api/vocabulary", "GET"): {
+        "summary": "Open Repair Data categories, outcomes, barriers; the languages",
+        "responses": {"200": _json_response("The vocabulary", _ref("Vocabulary"))},
+    },
+    ("/api/uploads", "POST"): {
+        "summary": "A presigned upload for one photo (POST the form straight to S3)",
+        "requestBody": _body("UploadRequest"),
+        "responses": {
+            "201": _json_response("Upload slot", _ref("Upload")),
+            **_errors(400, 413, 415, 503),
+        },
+    },
+    ("/api/triage", "POST"): {
+        "summary": "SmartRe's analysis of a photo and/or description (nothing is stored here)",
+        "parameters": [IDEMPOTENCY_KEY],
+        "requestBody": _body("TriageRequest"),
+        "responses": {
+            "201": _json_response("The analysis", _ref("Analysis"), Idempotent_Replayed=REPLAYED),
+            **_errors(400, 404, 409, 413, 415, 422, 503),
+        },
+    },
+    ("/api/analyses/{analysisId}", "GET"): {
+        "summary": "An analysis again (the triage page survives a reload)",
+        "parameters": [_path_parameter("analysisId", ANALYSIS_ID.pattern)],
+        "responses": {
+            "200": _json_response("The analysis", _ref("Analysis")),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/repairs", "POST"): {
+        "summary": "Ask for a repair (contact details stay in RepairApp)",
+        "parameters": [IDEMPOTENCY_KEY],
+        "requestBody": _body("RepairRequest"),
+        "responses": {
+            "201": _json_response(
+                "Created; the token is shown once",
+                _ref("RepairCreated"),
+                Idempotent_Replayed=REPLAYED,
+            ),
+            **_errors(400, 409, 413, 415, 422, 503),
+        },
+    },
+    ("/api/repairs/{repairId}", "GET"): {
+        "summary": "Track a request with its token (wrong or missing token: 404)",
+        "parameters": [
+            REPAIR_ID_PARAMETER,
+            {**_query("token", STRING, "The tracking token"), "required": True},
+        ],
+        "responses": {
+            "200": _json_response("The request", _ref("TrackedRepair")),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/sessions", "POST"): {
+        "summary": "Staff sign-in: Cognito ID token and roles",
+        "requestBody": _body("StaffSessionRequest"),
+        "responses": {
+            "201": _json_response("Signed in", _ref("StaffSession")),
+            **_errors(400, 401, 403, 413, 415, 429, 503),
+        },
+    },
+    ("/api/repairs", "GET"): {
+        "summary": "The queue, one page at a time (oldest first; by status without filters)",
+        "parameters": [
+            _query("status", STATUS, "Only this status"),
+            _query("category", STRING, "Only this ORDS category"),
+            _query("cursor", STRING, "nextCursor of the previous page (same filters)"),
+            _query("limit", {"type": "string", "pattern": "^[0-9]+$"}, "1-100, default 25"),
+        ],
+        "responses": {
+            "200": _json_response("A page", _ref("RepairPage")),
+            **_errors(400, 503),
+        },
+    },
+    ("/api/staff/repairs/{repairId}", "GET"): {
+        "summary": "The full request for staff, with contact details and version",
+        "parameters": [REPAIR_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The request", _ref("StaffRepair"), ETag=ETAG),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/repairs/{repairId}", "PATCH"): {
+        "summary": "Change the status (closing sends the real outcome to SmartRe, once)",
+        "parameters": [REPAIR_ID_PARAMETER, IF_MATCH],
+        "requestBody": _body("RepairUpdate"),
+        "responses": {
+            "200": _json_response("The updated request", _ref("StaffRepair"), ETag=ETAG),
+            **_errors(400, 404, 409, 412, 413, 415, 428, 503),
+        },
+    },
+    ("/api/stats", "GET"): {
+        "summary": "Counts by status and category, share fixed, impact of fixed items",
+        "responses": {"200": _json_response("The numbers", _ref("Stats")), **_errors(503)},
+    },
+    ("/api/export.csv", "GET"): {
+        "summary": "Closed repairs in Open Repair Data Standard columns, no personal data",
+        "responses": {
+            "200": {
+                "description": "CSV with a header row",
+                "content": {"text/csv; charset=utf-8": {"schema": {"type": "string"}}},
+            },
+            **_errors(413, 503),
+        },
+    },
+}
+
+
+def build() -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, roles in ROUTES:
+        operation = dict(OPERATIONS[(path, method)])
+        responses = dict(operation["responses"])
+        security: list[dict[str, list[str]]] = []
+        if path != "/api/health":
+            # The guard reads its secret from SSM: any guarded route can be 403 or 503.
+            security = [{"originVerify": []}]
+            responses.setdefault("403", ERRORS["403"])
+            responses.setdefault("503", ERRORS["503"])
+        if roles is not None:
+            security = [{"originVerify": [], "staffToken": []}]
+            responses.update(_errors(401, 403))
+            operation["description"] = "Roles: " + ", ".join(sorted(roles))
+        operation["security"] = security
+        operation["responses"] = dict(sorted(responses.items()))
+        operation["operationId"] = f"{method.lower()}{_camel(path)}"
+        paths.setdefault(path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "RepairApp API",
+            "version": __version__,
+            "description": "What the SPA calls under /api (same origin, through CloudFront). "
+            "Errors are {Code, Message}; 503 carries Retry-After.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "originVerify": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Origin-Verify",
+                    "description": "Added by CloudFront; direct calls are refused",
+                },
+                "staffToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            },
+        },
+    }
+
+
+def _camel(path: str) -> str:
+    words = path.replace("/api/", "").replace(".", " ").replace("/", " ").replace("{", " by ")
+    return "".join(w[:1].upper() + w[1:] for w in words.replace("}", "").split())
+
+
+def render() -> str:
+    return json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render())

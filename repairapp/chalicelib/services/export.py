@@ -1,0 +1,97 @@
+"""Closed repairs as Open Repair Data Standard CSV (the columns of the partners' tableschema).
+
+Only what the standard asks for leaves: no name, email or postcode, and ids are one-way
+derivations of the repair id (the ORDS pattern ``<provider>-<digits>``), so the file cannot lead
+back to a request. Free text a citizen typed (the brand) is defused against spreadsheet formula
+injection. Cancelled requests have no repair outcome and are not exported. The records come from
+the status index, page by page.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib import resources
+from chalicelib.repairs import OUTCOME_OF
+from repaircore.errors import PayloadTooLarge
+from repaircore.vocabulary import category_id
+
+COLUMNS = (
+    "id",
+    "data_provider",
+    "country",
+    "partner_product_category",
+    "product_category",
+    "product_category_id",
+    "brand",
+    "year_of_manufacture",
+    "product_age",
+    "repair_status",
+    "repair_barrier_if_end_of_life",
+    "group_identifier",
+    "event_date",
+    "problem",
+)
+DATA_PROVIDER = "RepairApp"
+ID_PREFIX = "repairapp"
+COUNTRY = "BEL"
+# Lambda answers at most 6 MB; an ORDS row is ~150 bytes.
+MAX_ROWS = 30_000
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for rows, item in enumerate(_closed_repairs(), start=1):
+        if rows > MAX_ROWS:
+            raise PayloadTooLarge(
+                f"more than {MAX_ROWS} closed repairs: too many for one download",
+                code="ExportTooLarge",
+            )
+        writer.writerow(ords_row(item))
+    return buffer.getvalue()
+
+
+def _closed_repairs() -> Iterable[dict[str, Any]]:
+    store = resources.repairs()
+    for status in OUTCOME_OF:
+        yield from store.all_with_status(status.value)
+
+
+def ords_id(repair_id: str) -> str:
+    digits = int.from_bytes(hashlib.sha256(repair_id.encode()).digest()[:8], "big")
+    return f"{ID_PREFIX}-{digits}"
+
+
+def ords_row(item: dict[str, Any]) -> list[str]:
+    inputs = (item.get("analysis") or {}).get("inputs") or {}
+    category = item.get("productCategory") or ""
+    number = category_id(category) if category else None
+    age = inputs.get("productAgeYears")
+    return [
+        ords_id(str(item["repairId"])),
+        DATA_PROVIDER,
+        COUNTRY,
+        category,
+        category,
+        str(number) if number is not None else "",
+        _defused(str(inputs.get("brand") or "Unknown")),
+        "",
+        "" if age is None else f"{age:g}",
+        str(item.get("outcome") or ""),
+        str(item.get("barrier") or ""),
+        DATA_PROVIDER,
+        str(item.get("closedAt") or item["updatedAt"])[:10],
+        "",
+    ]
+
+
+def _defused(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas (CSV injection): quote them."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value

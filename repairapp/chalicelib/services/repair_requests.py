@@ -1,0 +1,175 @@
+"""Citizens' repair requests: submit one (idempotently) and track it with its token.
+
+A request refers to an analysis SmartRe made; RepairApp fetches it once (an unknown id is
+``422 AnalysisNotFound``: the route exists, the body names something that does not) and keeps
+a copy, so tracking never depends on SmartRe being up. Contact details stay in RepairApp: they
+are neither logged nor sent to SmartRe. The tracking token is returned once and stored only as
+a SHA-256; the idempotency record keeps the response (token included) until its TTL, because the
+same key and body must return the same answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import resources
+from chalicelib.identifiers import (
+    ANALYSIS_ID,
+    REPAIR_ID,
+    TRACKING_TOKEN,
+    new_repair_id,
+    new_tracking_token,
+    token_digest,
+    token_matches,
+)
+from chalicelib.repairs import Status, history_entry, timestamp, tracking_view
+from repaircore.errors import Conflict, InvalidInput, NotFound, Unprocessable
+from repaircore.validation import Fields
+from repaircore.vocabulary import canonical_category
+
+logger = logging.getLogger(__name__)
+
+IDEMPOTENCY_SCOPE = "repairs"
+NAME_MAX_CHARS = 200
+EMAIL_MAX_CHARS = 254
+# One "@", a sensible local part (<= 64, RFC 5321) and a dotted domain of DNS labels.
+EMAIL = re.compile(
+    r"(?P<local>[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64})"
+    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+POSTCODE = re.compile(r"[0-9]{4}")
+# Belgian postcodes (bpost): 1000 (Brussels) to 9992 (Maldegem).
+POSTCODE_RANGE = range(1000, 9993)
+
+
+@dataclass(frozen=True)
+class RepairRequest:
+    analysis_id: str
+    name: str
+    email: str
+    postcode: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> RepairRequest:
+        fields = Fields(body, allowed={"analysisId", "contact", "postcode", "consent"})
+        analysis_id = str(fields.string("analysisId", required=True, max_length=40))
+        if not ANALYSIS_ID.fullmatch(analysis_id):
+            raise InvalidInput(
+                "analysisId is not one this service issued", code="InvalidAnalysisId"
+            )
+        contact = fields.object("contact", allowed={"name", "email"}, required=True)
+        if contact is None:  # unreachable: required=True raises first; narrows the type
+            raise InvalidInput("contact is required", code="MissingField")
+        name = str(contact.string("name", required=True, max_length=NAME_MAX_CHARS))
+        email = str(contact.string("email", required=True, max_length=EMAIL_MAX_CHARS))
+        match = EMAIL.fullmatch(email)
+        if match is None:
+            raise InvalidInput("contact.email is not an email address", code="InvalidEmail")
+        postcode = str(fields.string("postcode", required=True, max_length=10))
+        if not POSTCODE.fullmatch(postcode) or int(postcode) not in POSTCODE_RANGE:
+            raise InvalidInput(
+                "postcode must be a Belgian postcode (4 digits, 1000-9992)",
+                code="InvalidPostcode",
+            )
+        if body.get("consent") is not True:
+            raise InvalidInput(
+                "consent must be true: we keep your contact details only to handle this request",
+                code="ConsentRequired",
+            )
+        return cls(
+            analysis_id=analysis_id,
+            name=name,
+            email=f"{match['local']}@{match['domain'].lower()}",
+            postcode=postcode,
+        )
+
+    def fingerprint(self) -> dict[str, Any]:
+        """What the idempotency key is bound to (stored only as a hash)."""
+        return {
+            "analysisId": self.analysis_id,
+            "contact": {"name": self.name, "email": self.email},
+            "postcode": self.postcode,
+        }
+
+
+def submit_repair(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """``{repairId, trackingToken, trackingUrl}`` and whether it is a replay for this key."""
+    request = RepairRequest.parse(body)
+    outcome = resources.idempotency().run(
+        IDEMPOTENCY_SCOPE,
+        idempotency_key or "",
+        request.fingerprint(),
+        lambda repair_id: _create(repair_id, request),
+        new_id=new_repair_id,
+    )
+    return outcome.result, outcome.replayed
+
+
+def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
+    analysis = _analysis(request.analysis_id)
+    token = new_tracking_token()
+    now = timestamp()
+    category, source = _category(analysis)
+    item = {
+        "repairId": repair_id,
+        "status": Status.SUBMITTED.value,
+        "version": 1,
+        "createdAt": now,
+        "updatedAt": now,
+        "history": [history_entry(Status.SUBMITTED, now, None)],
+        "trackingTokenHash": token_digest(token),
+        "contact": {"name": request.name, "email": request.email},
+        "postcode": request.postcode,
+        "consentAt": now,
+        "analysisId": request.analysis_id,
+        "analysis": analysis,
+        "productCategory": category,
+        "categorySource": source,
+    }
+    try:
+        resources.repairs().create(item)
+    except Conflict:
+        # An earlier attempt with this key wrote the request and died before answering, so its
+        # token never reached anyone: this retry (same reserved id) hands out a fresh one.
+        resources.repairs().replace_token(repair_id, token_digest(token))
+    logger.info("repair request %s submitted", repair_id)
+    return {
+        "repairId": repair_id,
+        "trackingToken": token,
+        "trackingUrl": f"/repairs/{repair_id}?token={token}",
+    }
+
+
+def _analysis(analysis_id: str) -> dict[str, Any]:
+    try:
+        return resources.smartre().get_analysis(analysis_id)
+    except NotFound as exc:
+        raise Unprocessable(
+            "analysisId names no analysis: run the triage first", code="AnalysisNotFound"
+        ) from exc
+
+
+def _category(analysis: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The request's category: the citizen's own choice, else the photo model's if it was sure."""
+    chosen = (analysis.get("inputs") or {}).get("productCategory")
+    if isinstance(chosen, str) and canonical_category(chosen):
+        return canonical_category(chosen), "citizen"
+    predicted = analysis.get("productCategory") or {}
+    label = predicted.get("label")
+    if predicted.get("recognised") and isinstance(label, str) and canonical_category(label):
+        return canonical_category(label), "model"
+    return None, None
+
+
+def track_repair(repair_id: str, token: str | None) -> dict[str, Any]:
+    """The request for whoever holds its token; any mismatch is the same 404."""
+    not_found = NotFound("no repair request with this id and token")
+    if not REPAIR_ID.fullmatch(repair_id) or token is None or not TRACKING_TOKEN.fullmatch(token):
+        raise not_found
+    item = resources.repairs().find(repair_id)
+    if item is None or not token_matches(token, str(item.get("trackingTokenHash", ""))):
+        raise not_found
+    return tracking_view(item)
