@@ -198,9 +198,9 @@ class LocalStack:
         self._start_chalice("repairapp", self.ports.repairapp, env)
 
     def _start_chalice(self, app: str, port: int, env: dict[str, str]) -> None:
-        chalice = str(Path(sys.executable).parent / "chalice")  # the venv's console script
+        env = {**env, "PYTHONPATH": str(REPO_ROOT)}  # for localaws.apigateway; it drops it again
         command = [
-            chalice, "local", "--no-autoreload",
+            sys.executable, "-m", "localaws.apigateway", "local", "--no-autoreload",
             "--stage", LOCAL_STAGE, "--host", "127.0.0.1", "--port", str(port),
         ]  # fmt: skip
         self._spawn(app, command, cwd=REPO_ROOT / app, env=env)

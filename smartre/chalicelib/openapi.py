@@ -35,11 +35,6 @@ SCHEMAS: dict[str, Any] = {
         "required": ["Code", "Message"],
         "properties": {"Code": {"type": "string"}, "Message": {"type": "string"}},
     },
-    "GatewayError": {
-        "description": "Answered by API Gateway (or chalice local) before SmartRe's code runs.",
-        "type": "object",
-        "properties": {"message": {"type": ["string", "null"]}, "Message": {"type": "string"}},
-    },
     "Health": {
         "type": "object",
         "required": ["service", "version", "ok", "checks"],
@@ -254,8 +249,10 @@ _ERRORS = {
 def _errors(*codes: str) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     for code in codes:
-        schema = _ref("GatewayError") if code in {"401", "403"} else _ref("Error")
-        responses[code] = {"description": _ERRORS[code], "content": {JSON: {"schema": schema}}}
+        responses[code] = {
+            "description": _ERRORS[code],
+            "content": {JSON: {"schema": _ref("Error")}},
+        }
     return responses
 
 

@@ -24,7 +24,13 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def use_app(name: str) -> Path:
-    """Put ``<repo>/<name>`` first on sys.path (refusing to mix two apps in one process)."""
+    """Put ``<repo>/<name>`` first on sys.path (refusing to mix two apps in one process).
+
+    Also gives ``chalice.test.Client`` production's gateway-response bodies, as ``make run`` does.
+    """
+    from localaws.patches import chalice_local_gateway_responses
+
+    chalice_local_gateway_responses.apply()
     app_dir = REPO_ROOT / name
     loaded = sys.modules.get("chalicelib")
     if loaded is not None and Path(loaded.__file__ or "").resolve().parent.parent != app_dir:

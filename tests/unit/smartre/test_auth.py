@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalice.test import Client
+
 from chalicelib.auth import authorize_service, bearer_token
 
 
@@ -25,3 +27,17 @@ def test_bearer_parsing_ignores_other_schemes() -> None:
     assert bearer_token("Basic abc") is None
     assert bearer_token("Bearer ") is None
     assert bearer_token(None) is None
+
+
+def test_routes_refuse_a_missing_key_with_401_in_the_api_error_shape(client: Client) -> None:
+    response = client.http.get("/api/products")
+
+    assert response.status_code == 401
+    assert response.json_body["Code"] == "Unauthorized"
+
+
+def test_routes_refuse_a_wrong_key_with_403(client: Client) -> None:
+    response = client.http.get("/api/products", headers={"Authorization": "Bearer wrong"})
+
+    assert response.status_code == 403
+    assert response.json_body["Code"] == "Forbidden"
