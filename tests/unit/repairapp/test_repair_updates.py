@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -226,12 +226,12 @@ def test_cancelling_erases_the_contact_details_too(submit: Submit, patch_repair:
 
 
 @pytest.fixture
-def serialised_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def serialised_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
     """One emulator request at a time, like a DynamoDB partition applying writes in order.
 
     moto checks a condition and writes without a lock, so two threads could both pass the same
     check; DynamoDB never lets that happen. Serialising whole requests keeps the test honest: a
-    read-then-write without a condition would still let several updates win.
+    read-then-write without a condition still lets several updates win (``all_have_read``).
     """
     from moto.core.botocore_stubber import BotocoreStubber
 
@@ -243,7 +243,22 @@ def serialised_emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             return original(self, *args, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
-    return
+
+
+def all_have_read(parties: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold each of the next ``parties`` reads until all of them have read: the worst case,
+    where every update passed its own version check and only the conditional write decides."""
+    from chalicelib.repair_store import RepairStore
+
+    barrier = threading.Barrier(parties)
+    original = RepairStore.find
+
+    def find(self: RepairStore, repair_id: str) -> Any:
+        item = original(self, repair_id)
+        barrier.wait(timeout=10)
+        return item
+
+    monkeypatch.setattr(RepairStore, "find", find)
 
 
 def test_of_20_concurrent_updates_of_one_version_exactly_one_wins(
@@ -264,7 +279,8 @@ def test_of_20_concurrent_updates_of_one_version_exactly_one_wins(
         return int(response.status_code)
 
     # When they all save at once
-    with ThreadPoolExecutor(max_workers=20) as pool:
+    with pytest.MonkeyPatch.context() as patch, ThreadPoolExecutor(max_workers=20) as pool:
+        all_have_read(20, patch)
         statuses = Counter(pool.map(update, range(20)))
 
     # Then one update wins and every other one is told its version is stale
