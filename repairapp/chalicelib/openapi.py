@@ -110,14 +110,16 @@ SCHEMAS: dict[str, Any] = {
                         },
                     }
                 ),
-                "outcome": _object(
-                    {
-                        "fixed": PROBABILITY,
-                        "repairable": PROBABILITY,
-                        "endOfLife": PROBABILITY,
-                        "predicted": OUTCOME,
-                    },
-                    closed=False,
+                "outcome": _nullable(
+                    _object(
+                        {
+                            "fixed": PROBABILITY,
+                            "repairable": PROBABILITY,
+                            "endOfLife": PROBABILITY,
+                            "predicted": OUTCOME,
+                        },
+                        closed=False,
+                    )
                 ),
                 "barrier": _nullable(LABEL_CONFIDENCE),
                 "safetyWarnings": {"type": "array", "items": {"type": "object"}},
@@ -132,7 +134,8 @@ SCHEMAS: dict[str, Any] = {
             required=["analysisId", "outcome", "partial", "createdAt"],
             closed=False,
         ),
-        "description": "SmartRe's analysis, passed through unchanged (docs/api.md).",
+        "description": "SmartRe's analysis, passed through unchanged (docs/api.md); "
+        "outcome is null in a partial answer whose text branch failed.",
     },
     "RepairRequest": _object(
         {

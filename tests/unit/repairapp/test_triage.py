@@ -213,3 +213,12 @@ def test_the_vocabulary_is_the_open_repair_data_standard(
     assert vocabulary["outcomes"] == ["Fixed", "Repairable", "End of life"]
     assert "Spare parts not available" in vocabulary["barriers"]
     assert sorted(vocabulary["languages"]) == ["de", "en", "fr", "nl"]
+
+
+def test_the_smartre_client_refuses_to_send_contact_fields(aws: Any) -> None:
+    from chalicelib.smartre_client import SmartReClient
+
+    client = SmartReClient("http://127.0.0.1:9", lambda: "key")
+
+    with pytest.raises(ValueError, match="personal data"):
+        client.create_analysis({"description": "broken", "email": "a@b.be"}, "key-12345678")
