@@ -1,0 +1,218 @@
+"""Write `docs/model-card.md` from the metrics `training.train` measured (never typed by hand)."""
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from training.image_data import CALTECH_TO_CATEGORY, LABELS
+from training.image_training import C as IMAGE_C
+from training.image_training import TARGET_PRECISION
+from training.outcome_training import BARRIER_MIN_PROBABILITY, C_STATUS, DATE_CUTOFF
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def _num(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def _image_section(m: dict[str, Any]) -> list[str]:
+    held, cv = m["held_out"], m["cross_validated_development"]
+    lines = [
+        "## 1. Photo → product category (`image_model.npz`, version `" + m["version"] + "`)",
+        "",
+        "**Labels** (12, Open Repair Data names): " + ", ".join(f"`{x}`" for x in LABELS) + ".",
+        "Folder mapping: "
+        + "; ".join(f"{k} → {v}" for k, v in CALTECH_TO_CATEGORY.items())
+        + "; every clothing folder → Unpowered - Textile.",
+        "",
+        "**Model.** The photo is decoded small (JPEG `draft()`), EXIF-rotated, center-cropped to a "
+        "square and resized to 128×128, so no feature depends on the upload's pixel size or "
+        "aspect ratio. Features (numpy): gradient-orientation pyramids at two scales, HSV colour "
+        "and LBP texture histograms (Hellinger), a 400-word dense-SIFT bag of visual words with "
+        "a 1/2×2/4×4 spatial pyramid, and 400 k-means colour-patch filters (Coates & Ng) pooled "
+        f"per quadrant ({m['feature_dimensions']} dimensions). A standardised multinomial logistic "
+        f"regression (C={IMAGE_C}, balanced class weights) is trained on the 35 photo folders with "
+        "mirror-image augmentation; a category's probability is the sum of its folders', averaged "
+        "over the photo and its mirror image.",
+        "",
+        "**How measured.** A fixed hash of each file path holds out 25 % of every Caltech folder "
+        "and 50 % of the clothing `validation/` folder "
+        f"({m['n_held_out']} photos); the remaining {m['n_development']} photos are the "
+        "development set. Codebooks, hyper-parameters and the threshold come from the development "
+        "set only (threshold: 3-fold cross-validation). The held-out photos were scored once by a "
+        "model fitted on the development set. The shipped model is then refitted on all photos "
+        "with the same settings (so it has seen the held-out photos; its own accuracy on unseen "
+        "photos is expected to be at least as good, but it is not separately measured).",
+        "",
+        "| split | photos | top-1 | top-3 | Caltech top-1 | Caltech top-3 | clothing top-1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in (("held-out (never trained or tuned on)", held), ("3-fold CV, development", cv)):
+        lines.append(
+            f"| {name} | {r['n']} ({r['n_caltech']} Caltech) | {_pct(r['top1'])} | "
+            f"{_pct(r['top3'])} | {_pct(r['caltech_top1'])} | {_pct(r['caltech_top3'])} | "
+            f"{_pct(r['clothing_top1'])} |"
+        )
+    lines += ["", "Held-out top-1 per category:", "", "| category | photos | top-1 |", "|---|---|---|"]
+    for label, r in held["per_label"].items():
+        lines.append(f"| {label} | {r['n']} | {_pct(r['top1'])} |")
+    lines += [
+        "",
+        f"**Not recognised.** Threshold {m['threshold']:.3f} on the top category's probability: "
+        f"the lowest confidence at which the cross-validated development predictions are still "
+        f"{_pct(TARGET_PRECISION)} correct. On the held-out photos "
+        f"{_pct(held['recognised_share'])} are recognised "
+        f"(Caltech {_pct(held['caltech_recognised_share'])}), and those are "
+        f"{_pct(held['precision_when_recognised'])} correct.",
+        "",
+        "Out-of-domain probes (the data has no kettles, vacuums, bikes, … so these are synthetic): "
+        "share answered *not recognised*:",
+        "",
+    ]
+    for name, share in m["out_of_domain_rejected"].items():
+        lines.append(f"- {name}: {_pct(share)}")
+    lines += [
+        "",
+        "Limitation: no real photo of an out-of-domain product was available, so how often a real "
+        "kettle or vacuum photo is rejected is not measured; expect some to come back as a "
+        "confident wrong category, which is why the UI always lets the person pick.",
+        "",
+    ]
+    return lines
+
+
+def _outcome_table(rows: dict[str, dict[str, float]]) -> list[str]:
+    lines = [
+        "| held out | rows | accuracy (majority) | macro-F1 (majority) | log-loss (prior) "
+        "| ECE (prior) | target's own majority |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in rows.items():
+        lines.append(
+            f"| {name} | {r['n']} | {_pct(r['accuracy'])} ({_pct(r['majority_accuracy'])}) | "
+            f"{_num(r['macro_f1'])} ({_num(r['majority_macro_f1'])}) | {_num(r['log_loss'])} "
+            f"({_num(r['prior_log_loss'])}) | {_num(r['ece'])} ({_num(r['prior_ece'])}) | "
+            f"{_pct(r['oracle_target_majority_accuracy'])} |"
+        )
+    return lines
+
+
+def _outcome_section(m: dict[str, Any]) -> list[str]:
+    lono = m["leave_one_network_out"]
+    lines = [
+        "## 2. Problem → repair outcome and barrier (`outcome_model.npz`, version `"
+        + m["version"]
+        + "`)",
+        "",
+        f"**Data.** {m['n_records']} partner-file records with status Fixed / Repairable / End of "
+        f"life ({m['n_with_text']} with problem text) from: "
+        + ", ".join(f"{k} ({v})" for k, v in m["networks"].items())
+        + ". Status `Unknown` is dropped. Barriers ("
+        + ", ".join(m["barrier_classes"])
+        + f"; the two spellings of “No way to open (the) product” merged) from {m['n_barrier_records']} "
+        "end-of-life records.",
+        "",
+        "**Model.** Features: hashed word + character 3–5-gram features of the problem text "
+        "(2^16 buckets, sublinear tf, L2; language-agnostic, no vocabulary file), hashed brand, "
+        "product category one-hot (40 ORDS categories + unknown), product-age bin (age from "
+        "`product_age` or `year_of_manufacture`), and a no-text flag. Multinomial logistic "
+        f"regression (C={C_STATUS}); every network gets the same total sample weight so the "
+        "biggest network's class balance does not become the prior. A second logistic regression "
+        "predicts the barrier; it is returned when P(End of life) ≥ "
+        f"{BARRIER_MIN_PROBABILITY}. For the photo model's unpowered categories, the status "
+        "logits get the log-ratio of that category's status shares (Open Repair Data unpowered "
+        "counts) to the powered records' shares. Weights are stored as float32.",
+        "",
+        "**Leakage.** Problem texts often report the fix (“replaced fuse – fixed”). Words that "
+        "announce the outcome (fixed, repaired, replaced, soldered, gerepareerd, vervangen, "
+        "opgelost, repariert, ersetzt, getauscht, réparé, remplacé, repareret, udskiftet, … "
+        "see `text_features.py`) are replaced by one mask token in training and at inference; "
+        f"{_pct(m['masked_text_share'])} of the problem texts contain at least one. The effect "
+        "is measured below: the unmasked model looks better on old records, but that advantage "
+        "is information a new request (written before the repair) does not contain.",
+        "",
+        "**How measured.** Never random rows. (a) Leave one partner network out: train on the "
+        "other networks, score the one left out. Baselines use only the training networks: the "
+        "majority class (accuracy, macro-F1) and the class prior (log-loss, ECE). The last column "
+        "is the accuracy of always answering the *held-out* network's own majority class, which "
+        "no model can know in advance. Macro-F1 averages over the classes present in the held-out "
+        f"network. ECE: 10 equal-width confidence bins. (b) By date: train on events before "
+        f"{DATE_CUTOFF}, score events from then on.",
+        "",
+        "### Leave one network out (masked text, the shipped configuration)",
+        "",
+        *_outcome_table(lono),
+        "",
+    ]
+    unmasked = m.get("unmasked_leave_one_network_out", {})
+    if unmasked:
+        lines += [
+            "### Same, without masking outcome words (for comparison only)",
+            "",
+            *_outcome_table(unmasked),
+            "",
+        ]
+    lines += ["### By date", "", *_outcome_table({f"events ≥ {DATE_CUTOFF}": m["by_date"]}), ""]
+    barrier = m.get("barrier_leave_one_network_out", {})
+    if barrier:
+        lines += [
+            "### Barrier, leave one network out (end-of-life records with a barrier)",
+            "",
+            "| held out | rows | accuracy | majority barrier of training networks |",
+            "|---|---|---|---|",
+        ]
+        for name, r in barrier.items():
+            lines.append(
+                f"| {name} | {r['n']} | {_pct(r['accuracy'])} | {_pct(r['majority_accuracy'])} |"
+            )
+        lines.append("")
+    lines += [
+        "Limitations: the Repair Connects (Belgium) file is reserved for acceptance and was not "
+        "seen; Dutch text comes mostly from Repair Café International (2020 and earlier) and "
+        "French text is rare in the training data. Repair Café Denmark records no 'Repairable' "
+        "and has no problem text; Repair Café Toronto has no problem text. Predictions are "
+        "suggestions: agreement with the recorded outcome is far from perfect (see the tables).",
+        "",
+    ]
+    return lines
+
+
+def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
+    lines = [
+        "# SmartRe model card",
+        "",
+        "Generated by `make train` (`python -m training.train`) on "
+        f"{datetime.date.today().isoformat()} with scikit-learn {metrics['sklearn_version']} "
+        f"and numpy {metrics['numpy_version']}. Every number below was measured by that run "
+        "(also in `smartre/chalicelib/ml/artifacts/metrics.json`). Inference uses numpy + "
+        "Pillow only; a parity test checks it against scikit-learn's `predict_proba`.",
+        "",
+        "## Data sources and licences",
+        "",
+        "- **Open Repair Data** (ORDS v0.2.1/v0.3 partner files, 2025-10 snapshot): CC BY-SA 4.0, "
+        "“Open Repair Alliance (openrepair.org), compiled by The Restart Project”. The outcome "
+        "model's weights and `similar_repairs.json` are derived from it and shared under the same "
+        "licence (ShareAlike).",
+        "- **Caltech 101** (25 classes): CC BY 4.0, Li, Andreeto, Ranzato & Perona, Caltech 101, "
+        "CaltechDATA, doi:10.22002/D1.20086.",
+        "- **Clothing dataset (small)**, alexeygrigorev/clothing-dataset-small: CC0 1.0.",
+        "",
+        "Intended use: suggestions for repair-café triage (category, likely outcome, safety "
+        "warnings), always shown with their confidence and overridable by people. Not for "
+        "deciding whether a repair is attempted.",
+        "",
+        *_image_section(metrics["image"]),
+        *_outcome_section(metrics["outcome"]),
+        "## 3. Safety screen (`safety.py`)",
+        "",
+        "Hand-written multilingual rules (en/nl/fr/de, some Danish) for swollen or leaking "
+        "batteries, burning smell, smoke or sparks, damaged mains cables, water damage, gas "
+        "appliances and microwaves; tested per language including negated and look-alike texts. "
+        "Not learned, so it has no accuracy figure; it errs towards warning.",
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")

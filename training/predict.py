@@ -1,0 +1,97 @@
+"""Batch predictions with the production (numpy) inference code, for acceptance runs.
+
+    python -m training.predict images --list paths.txt --out images.csv
+    python -m training.predict outcomes --csv records.csv --out outcomes.csv
+
+The photo CSV has `path,category,confidence,top3` (`category` is `not recognised` below the
+threshold, `top3` joins three labels with `;`); an unreadable photo gets an empty confidence and
+its error code in `top3`. The outcome CSV has
+`id,p_fixed,p_repairable,p_end_of_life,predicted_status,predicted_barrier` for every row of an
+Open Repair Data file (v0.2.1 or v0.3 columns).
+"""
+
+import argparse
+import csv
+from pathlib import Path
+
+import training  # noqa: F401  (puts smartre/ on sys.path)
+from chalicelib.ml.errors import InvalidImage
+from chalicelib.ml.image_model import ImageClassifier
+from chalicelib.ml.outcome_model import OutcomeModel
+from chalicelib.ml.photo import load_photo
+from training.ords import read_records
+
+NOT_RECOGNISED = "not recognised"
+
+
+def predict_images(list_file: Path, out: Path) -> int:
+    classifier = ImageClassifier.load()
+    paths = [
+        line.strip() for line in list_file.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["path", "category", "confidence", "top3"])
+        for path in paths:
+            try:
+                prediction = classifier.classify(load_photo(Path(path).read_bytes()))
+            except (InvalidImage, OSError) as exc:
+                code = exc.code if isinstance(exc, InvalidImage) else "Unreadable"
+                writer.writerow([path, NOT_RECOGNISED, "", code])
+                continue
+            writer.writerow(
+                [
+                    path,
+                    prediction.label if prediction.recognised else NOT_RECOGNISED,
+                    f"{prediction.confidence:.6f}",
+                    ";".join(label for label, _ in prediction.top3),
+                ]
+            )
+    return len(paths)
+
+
+def predict_outcomes(records_csv: Path, out: Path) -> int:
+    model = OutcomeModel.load()
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["id", "p_fixed", "p_repairable", "p_end_of_life", "predicted_status", "predicted_barrier"]
+        )
+        for record in read_records(records_csv):
+            prediction = model.predict(
+                record.problem, record.category, record.brand, record.age_years, None
+            )
+            writer.writerow(
+                [
+                    record.id,
+                    f"{prediction.fixed:.6f}",
+                    f"{prediction.repairable:.6f}",
+                    f"{prediction.end_of_life:.6f}",
+                    prediction.predicted,
+                    prediction.barrier[0] if prediction.barrier else "",
+                ]
+            )
+            count += 1
+    return count
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    images = commands.add_parser("images", help="classify the photos listed in a file")
+    images.add_argument("--list", type=Path, required=True)
+    images.add_argument("--out", type=Path, required=True)
+    outcomes = commands.add_parser("outcomes", help="predict outcomes for an ORDS csv")
+    outcomes.add_argument("--csv", type=Path, required=True)
+    outcomes.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "images":
+        count = predict_images(args.list, args.out)
+    else:
+        count = predict_outcomes(args.csv, args.out)
+    print(f"wrote {count} predictions to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

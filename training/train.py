@@ -1,0 +1,113 @@
+"""`python -m training.train --data-dir DIR`: retrain every SmartRe model and write the model card.
+
+Writes the artifacts the Lambda loads (`smartre/chalicelib/ml/artifacts/`), the parity fixtures
+the tests use (`tests/unit/smartre/ml/fixtures/`), the measured metrics and `docs/model-card.md`.
+Seeds are fixed, so two runs on the same data produce the same weights.
+"""
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+
+from training import REPO_ROOT
+from training.image_training import save_classifier, train_image_model
+from training.model_card import write_model_card
+from training.ords import (
+    labelled,
+    partner_files,
+    read_categories,
+    read_records,
+    read_unpowered_counts,
+)
+from training.outcome_training import save_outcome_model, train_outcome_model
+from training.similar_stats import similar_statistics
+
+log = logging.getLogger("training")
+
+ARTIFACTS = REPO_ROOT / "smartre" / "chalicelib" / "ml" / "artifacts"
+FIXTURES = REPO_ROOT / "tests" / "unit" / "smartre" / "ml" / "fixtures"
+CARD = REPO_ROOT / "docs" / "model-card.md"
+
+
+def _digest(*arrays: np.ndarray[Any, Any]) -> str:
+    sha = hashlib.sha256()
+    for array in arrays:
+        sha.update(np.ascontiguousarray(array).tobytes())
+    return sha.hexdigest()[:10]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "../shared/data")))
+    parser.add_argument("--out", type=Path, default=ARTIFACTS)
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+    parser.add_argument("--card", type=Path, default=CARD)
+    parser.add_argument(
+        "--skip-evaluation", action="store_true", help="fit the shipped models only (no metrics)"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    data_dir: Path = args.data_dir.resolve()
+    args.out.mkdir(parents=True, exist_ok=True)
+    args.fixtures.mkdir(parents=True, exist_ok=True)
+
+    image_model, image_metrics = train_image_model(data_dir, "pending")
+    image_model.version = "image-" + _digest(image_model.coef, image_model.codebooks.sift_centroids)
+    save_classifier(image_model, args.out / "image_model.npz")
+    fixture = image_metrics.pop("parity_fixture")
+    np.savez_compressed(args.fixtures / "image_parity.npz", **fixture)
+
+    records = []
+    for network, path in partner_files(data_dir).items():
+        records.extend(labelled(read_records(path, network)))
+    unpowered = read_unpowered_counts(data_dir)
+    outcome_model, outcome_metrics = train_outcome_model(
+        records,
+        read_categories(data_dir),
+        unpowered,
+        "pending",
+        run_evaluation=not args.skip_evaluation,
+    )
+    outcome_model.version = "outcome-" + _digest(outcome_model.coef, outcome_model.barrier_coef)
+    save_outcome_model(outcome_model, args.out / "outcome_model.npz")
+    fixture = outcome_metrics.pop("parity_fixture")
+    np.savez_compressed(args.fixtures / "outcome_parity.npz", **fixture)
+
+    stats = similar_statistics(records, unpowered, "similar-" + outcome_model.version.removeprefix("outcome-"))
+    (args.out / "similar_repairs.json").write_text(
+        json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+    metrics = {
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "image": {"version": image_model.version, **image_metrics},
+        "outcome": {"version": outcome_model.version, **outcome_metrics},
+    }
+    (args.out / "metrics.json").write_text(
+        json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    if not args.skip_evaluation:
+        write_model_card(args.card, _jsonable(metrics))
+    log.info("done: artifacts in %s", args.out)
+
+
+if __name__ == "__main__":
+    main()
