@@ -193,7 +193,14 @@ export interface Stats {
   byStatus: Partial<Record<RepairStatus, number>>
   byCategory: CategoryStats[]
   shareFixed: number
-  impact: { kgWasteAvoided: number; kgCo2eAvoided: number; source: string }
+  impact: {
+    kgWasteAvoided: number
+    kgCo2eAvoided: number
+    source: string
+    sourceUrl?: string
+    /** Categories without published factors: their fixes are not in the totals. */
+    notEstimated?: string[]
+  }
 }
 
 export interface RepairQuery {

@@ -228,6 +228,7 @@ const de: MessageSchema = {
     impactWaste: '{kg} kg Abfall vermieden',
     impactCo2: '{kg} kg CO₂e vermieden',
     impactSource: 'Quelle: {source}',
+    impactNotEstimated: "Nicht geschätzt (keine veröffentlichten Faktoren): {categories}.",
     exportCsv: 'Abgeschlossene Reparaturen herunterladen (CSV, Open Repair Data)',
     exporting: 'Download wird vorbereitet…',
   },

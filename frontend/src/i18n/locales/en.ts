@@ -228,6 +228,7 @@ const en = {
     impactWaste: '{kg} kg of waste avoided',
     impactCo2: '{kg} kg CO₂e avoided',
     impactSource: 'Source: {source}',
+    impactNotEstimated: "Not estimated (no published factors): {categories}.",
     exportCsv: 'Download closed repairs (CSV, Open Repair Data)',
     exporting: 'Preparing the download…',
   },

@@ -228,6 +228,7 @@ const fr: MessageSchema = {
     impactWaste: '{kg} kg de déchets évités',
     impactCo2: '{kg} kg CO₂e évités',
     impactSource: 'Source : {source}',
+    impactNotEstimated: "Non estimé (pas de facteurs publiés) : {categories}.",
     exportCsv: 'Télécharger les réparations clôturées (CSV, Open Repair Data)',
     exporting: 'Préparation du téléchargement…',
   },

@@ -228,6 +228,7 @@ const nl: MessageSchema = {
     impactWaste: '{kg} kg afval vermeden',
     impactCo2: '{kg} kg CO₂e vermeden',
     impactSource: 'Bron: {source}',
+    impactNotEstimated: "Niet geschat (geen gepubliceerde factoren): {categories}.",
     exportCsv: 'Afgesloten herstellingen downloaden (CSV, Open Repair Data)',
     exporting: 'Download wordt voorbereid…',
   },
