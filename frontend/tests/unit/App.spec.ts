@@ -44,3 +44,26 @@ describe('App shell', () => {
     wrapper.unmount()
   })
 })
+
+describe('report form across navigation', () => {
+  it('keeps what the person typed when they come back to the report', async () => {
+    const ReportView = (await import('../../src/views/ReportView.vue')).default
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [
+        { path: '/', component: ReportView },
+        { path: '/elsewhere', component: { template: '<h1>Elsewhere</h1>' } },
+      ],
+    })
+    await router.push('/')
+    const wrapper = mount(App, { global: { plugins: [makeI18n(), router] }, attachTo: document.body })
+    await flushPromises()
+    await wrapper.find('#description').setValue('The zip of my coat is broken')
+    await router.push('/elsewhere')
+    await flushPromises()
+    router.back()
+    await vi.waitFor(() => expect(wrapper.find('#description').exists()).toBe(true))
+    expect((wrapper.find('#description').element as HTMLTextAreaElement).value).toBe('The zip of my coat is broken')
+    wrapper.unmount()
+  })
+})
