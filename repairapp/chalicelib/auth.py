@@ -106,7 +106,7 @@ class TokenVerifier:
             raise _invalid()
         try:
             kid = jwt.get_unverified_header(token).get("kid")
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, ValueError) as exc:
             raise _invalid() from exc
         key = self._key(kid) if isinstance(kid, str) else None
         if key is None:
@@ -123,7 +123,7 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("the sign-in has expired; sign in again") from exc
-        except jwt.PyJWTError as exc:
+        except (jwt.PyJWTError, ValueError) as exc:
             raise _invalid() from exc
         if claims.get("token_use") != "id":
             raise _invalid()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -213,6 +214,6 @@ def _error(
 
 
 def _retry_after_seconds(value: str | None) -> int:
-    if value and value.strip().isdigit():
+    if value and re.fullmatch(r"[0-9]{1,5}", value.strip()):
         return min(max(int(value.strip()), 1), 60)
     return DEFAULT_RETRY_AFTER_SECONDS

@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from typing import Any
 
 from chalicelib import resources
@@ -23,6 +24,7 @@ from repaircore.vocabulary import canonical_category
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_CURSOR_CHARS = 4096
+LIMIT = re.compile(r"[0-9]{1,3}")
 
 
 def list_repairs(
@@ -61,7 +63,7 @@ def _answer(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, A
 def _limit(raw: str | None) -> int:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not LIMIT.fullmatch(raw) or not 1 <= int(raw) <= MAX_LIMIT:
         raise InvalidInput(
             f"limit must be a whole number from 1 to {MAX_LIMIT}", code="InvalidLimit"
         )

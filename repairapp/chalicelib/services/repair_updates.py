@@ -10,6 +10,7 @@ the same conditional write, and tries to deliver it straight away.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 NOTE_MAX_CHARS = 500
 MAX_VERSION = 10**9
+# ASCII digits only, and few: str.isdigit() admits "²", which int() refuses.
+VERSION = re.compile(r"[0-9]{1,10}")
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def expected_version(if_match: str | None) -> int:
     value = if_match.strip()
     if len(value) >= 2 and value[0] == value[-1] == '"':
         value = value[1:-1]
-    if not value.isdigit() or not 1 <= int(value) <= MAX_VERSION:
+    if not VERSION.fullmatch(value) or not 1 <= int(value) <= MAX_VERSION:
         raise InvalidInput("If-Match must be a version number, e.g. 3", code="InvalidIfMatch")
     return int(value)
 

@@ -91,6 +91,8 @@ def test_pages_follow_the_cursor_across_statuses_until_the_end(
         ("?limit=0", "InvalidLimit"),
         ("?limit=101", "InvalidLimit"),
         ("?limit=ten", "InvalidLimit"),
+        ("?limit=" + "9" * 5000, "InvalidLimit"),
+        ("?limit=%C2%B2", "InvalidLimit"),
         ("?cursor=not-a-cursor", "InvalidCursor"),
         ("?cursor=" + "A" * 5000, "InvalidCursor"),
     ],

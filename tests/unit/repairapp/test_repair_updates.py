@@ -142,14 +142,15 @@ def test_a_patch_without_if_match_is_428(
     assert response.json_body["Code"] == "PreconditionRequired"
 
 
+@pytest.mark.parametrize("if_match", ["*", 'W/"1"', "9" * 5000, "\u00b2", "0"])
 def test_an_unreadable_if_match_is_400(
-    client: Client, repairer: dict[str, str], submit: Submit
+    client: Client, repairer: dict[str, str], submit: Submit, if_match: str
 ) -> None:
     created = submit()
 
     response = client.http.patch(
         f"/api/repairs/{created['repairId']}",
-        headers={**repairer, "If-Match": "*"},
+        headers={**repairer, "If-Match": if_match},
         body=json.dumps({"status": "accepted"}),
     )
 
