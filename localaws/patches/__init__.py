@@ -10,6 +10,9 @@ from __future__ import annotations
 from localaws.lambda_pool import LambdaRuntime
 from localaws.patches import (
     apigateway_import,
+    budgets_update,
+    cloudfront_config_fields,
+    cloudfront_function_publish,
     lambda_invoke,
     s3_notification_filter,
     sfn_client_cache,
@@ -32,3 +35,6 @@ def apply_all(runtime: LambdaRuntime) -> None:
     sfn_lambda_client_errors.apply()
     apigateway_import.apply()
     s3_notification_filter.apply()
+    cloudfront_config_fields.apply()
+    cloudfront_function_publish.apply()
+    budgets_update.apply()
