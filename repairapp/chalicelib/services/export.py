@@ -74,6 +74,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
     category = item.get("productCategory") or ""
     number = category_id(category) if category else None
     age = inputs.get("productAgeYears")
+    known_age = isinstance(age, int | float) and not isinstance(age, bool)
     return [
         ords_id(str(item["repairId"])),
         DATA_PROVIDER,
@@ -83,7 +84,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
         str(number) if number is not None else "",
         _defused(str(inputs.get("brand") or "Unknown")),
         "",
-        "" if age is None else f"{age:g}",
+        f"{age:g}" if known_age else "",
         str(item.get("outcome") or ""),
         str(item.get("barrier") or ""),
         DATA_PROVIDER,
