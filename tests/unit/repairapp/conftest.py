@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -284,3 +285,23 @@ def no_scans(aws: dict[str, Any]) -> Iterator[None]:
     dynamodb.meta.events.register("before-call.dynamodb.Scan", refuse)
     yield
     dynamodb.meta.events.unregister("before-call.dynamodb.Scan", refuse)
+
+
+@pytest.fixture
+def serialised_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One emulator request at a time, like a DynamoDB partition applying writes in order.
+
+    moto checks a condition and writes without a lock, so two threads could both pass the same
+    check; DynamoDB never lets that happen. Serialising whole requests keeps the test honest: a
+    read-then-write without a condition still lets several updates win (``all_have_read``).
+    """
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock = threading.Lock()
+    original = BotocoreStubber.__call__
+
+    def serialised(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
@@ -274,3 +275,27 @@ def test_contact_details_are_never_sent_to_smartre(
     assert "Mira" not in sent
     assert "mira.janssens@example.be" not in sent
     assert "9000" not in sent
+
+
+def test_concurrent_retries_of_one_submission_create_one_request(
+    client: Client,
+    origin: dict[str, str],
+    fake_smartre: FakeSmartRe,
+    aws: dict[str, Any],
+    serialised_emulator: None,
+) -> None:
+    # Given a citizen whose browser sends the same submission ten times at once
+    body = json.dumps(repair_body(fake_smartre.add_analysis()["analysisId"]))
+    headers = {**origin, "Idempotency-Key": new_key()}
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        responses = list(
+            pool.map(
+                lambda _: client.http.post("/api/repairs", headers=headers, body=body), range(10)
+            )
+        )
+
+    # Then all get the one request that was created
+    assert {r.status_code for r in responses} == {201}
+    assert len({r.json_body["repairId"] for r in responses}) == 1
+    assert len(_stored_repairs(aws)) == 1

@@ -226,26 +226,6 @@ def test_cancelling_erases_the_contact_details_too(submit: Submit, patch_repair:
     assert response.json_body["contact"] is None
 
 
-@pytest.fixture
-def serialised_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
-    """One emulator request at a time, like a DynamoDB partition applying writes in order.
-
-    moto checks a condition and writes without a lock, so two threads could both pass the same
-    check; DynamoDB never lets that happen. Serialising whole requests keeps the test honest: a
-    read-then-write without a condition still lets several updates win (``all_have_read``).
-    """
-    from moto.core.botocore_stubber import BotocoreStubber
-
-    lock = threading.Lock()
-    original = BotocoreStubber.__call__
-
-    def serialised(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(BotocoreStubber, "__call__", serialised)
-
-
 def all_have_read(parties: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Hold each of the next ``parties`` reads until all of them have read: the worst case,
     where every update passed its own version check and only the conditional write decides."""
