@@ -79,7 +79,8 @@ def learn_codebooks(pixels: list[Array], seed: int = SEED) -> Codebooks:
 
 def _kmeans(points: Array, k: int, seed: int) -> Array:
     model = MiniBatchKMeans(k, random_state=seed, batch_size=4096, n_init=3).fit(points)
-    centres: Array = model.cluster_centers_.astype(np.float64)
+    # Stored as float32: round now so training features equal the shipped ones.
+    centres: Array = model.cluster_centers_.astype(np.float32).astype(np.float64)
     return centres
 
 
@@ -98,6 +99,10 @@ def fit_classifier(features: Array, mirrored: Array, folders: list[str]) -> Pipe
         LogisticRegression(C=C, max_iter=500, class_weight="balanced", random_state=SEED),
     )
     pipeline.fit(np.vstack([features, mirrored]), folders + folders)
+    # The shipped weights are float32; round here so scikit-learn and numpy use the same numbers.
+    model: LogisticRegression = pipeline.named_steps["logisticregression"]
+    model.coef_ = model.coef_.astype(np.float32).astype(np.float64)
+    model.intercept_ = model.intercept_.astype(np.float32).astype(np.float64)
     return pipeline
 
 
@@ -216,7 +221,9 @@ def probe_report(classifier: ImageClassifier, probes: dict[str, Array]) -> dict[
                     image_features(np.ascontiguousarray(rgb[:, ::-1]), classifier.codebooks),
                 ]
             )
-            prediction = classifier.predict_from_probabilities(classifier.label_probabilities(feats))
+            prediction = classifier.predict_from_probabilities(
+                classifier.label_probabilities(feats)
+            )
             rejected += not prediction.recognised
         report[name] = rejected / len(images)
     return report
@@ -253,15 +260,11 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     )
     log.info("fitting the evaluation model")
     development = subset(dev)
-    pipeline = fit_classifier(
-        development.features, development.mirrored, [folders[i] for i in dev]
-    )
+    pipeline = fit_classifier(development.features, development.mirrored, [folders[i] for i in dev])
     evaluation_model = to_classifier(pipeline, codebooks, photos, threshold, version)
     held_out = subset(test)
     metrics: dict[str, Any] = {
-        "cross_validated_development": accuracy_report(
-            dev_probs, development.photos, threshold
-        ),
+        "cross_validated_development": accuracy_report(dev_probs, development.photos, threshold),
         "held_out": accuracy_report(
             label_probabilities(evaluation_model, held_out), held_out.photos, threshold
         ),
@@ -288,14 +291,14 @@ def save_classifier(classifier: ImageClassifier, path: Path) -> None:
 
     np.savez_compressed(
         path,
-        sift_centroids=classifier.codebooks.sift_centroids,
+        sift_centroids=classifier.codebooks.sift_centroids.astype(np.float32),
         patch_mean=classifier.codebooks.patch_mean,
         patch_whitening=classifier.codebooks.patch_whitening,
-        patch_centroids=classifier.codebooks.patch_centroids,
+        patch_centroids=classifier.codebooks.patch_centroids.astype(np.float32),
         mean=classifier.mean,
         scale=classifier.scale,
-        coef=classifier.coef,
-        intercept=classifier.intercept,
+        coef=classifier.coef.astype(np.float32),
+        intercept=classifier.intercept.astype(np.float32),
         fine_to_label=classifier.fine_to_label,
     )
     meta = {

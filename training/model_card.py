@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from training.image_data import CALTECH_TO_CATEGORY, LABELS
-from training.image_training import C as IMAGE_C
 from training.image_training import TARGET_PRECISION
+from training.image_training import C as IMAGE_C
 from training.outcome_training import BARRIER_MIN_PROBABILITY, C_STATUS, DATE_CUTOFF
 
 
@@ -56,7 +56,13 @@ def _image_section(m: dict[str, Any]) -> list[str]:
             f"{_pct(r['top3'])} | {_pct(r['caltech_top1'])} | {_pct(r['caltech_top3'])} | "
             f"{_pct(r['clothing_top1'])} |"
         )
-    lines += ["", "Held-out top-1 per category:", "", "| category | photos | top-1 |", "|---|---|---|"]
+    lines += [
+        "",
+        "Held-out top-1 per category:",
+        "",
+        "| category | photos | top-1 |",
+        "|---|---|---|",
+    ]
     for label, r in held["per_label"].items():
         lines.append(f"| {label} | {r['n']} | {_pct(r['top1'])} |")
     lines += [
@@ -112,7 +118,8 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         + ", ".join(f"{k} ({v})" for k, v in m["networks"].items())
         + ". Status `Unknown` is dropped. Barriers ("
         + ", ".join(m["barrier_classes"])
-        + f"; the two spellings of “No way to open (the) product” merged) from {m['n_barrier_records']} "
+        + "; the two spellings of “No way to open (the) product” merged) from "
+        + f"{m['n_barrier_records']} "
         "end-of-life records.",
         "",
         "**Model.** Features: hashed word + character 3–5-gram features of the problem text "
@@ -125,6 +132,15 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         f"{BARRIER_MIN_PROBABILITY}. For the photo model's unpowered categories, the status "
         "logits get the log-ratio of that category's status shares (Open Repair Data unpowered "
         "counts) to the powered records' shares. Weights are stored as float32.",
+        "",
+        "**Calibration for a new network.** Predictions for a network the model never saw are "
+        "over-confident and lean towards the training networks' habits. A temperature and a "
+        "per-class bias on the logits are fitted (network-balanced log-loss) on the "
+        "out-of-network predictions of the leave-one-network-out runs and folded into the "
+        f"shipped weights (T = {m['calibration']['temperature']:.2f}, bias = "
+        + ", ".join(f"{b:+.2f}" for b in m["calibration"]["bias"])
+        + " for Fixed, Repairable, End of life). In the tables, the network being scored is "
+        "excluded from the data its calibration is fitted on.",
         "",
         "**Leakage.** Problem texts often report the fix (“replaced fuse – fixed”). Words that "
         "announce the outcome (fixed, repaired, replaced, soldered, gerepareerd, vervangen, "
@@ -147,15 +163,29 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         *_outcome_table(lono),
         "",
     ]
-    unmasked = m.get("unmasked_leave_one_network_out", {})
-    if unmasked:
-        lines += [
-            "### Same, without masking outcome words (for comparison only)",
-            "",
-            *_outcome_table(unmasked),
-            "",
-        ]
-    lines += ["### By date", "", *_outcome_table({f"events ≥ {DATE_CUTOFF}": m["by_date"]}), ""]
+    lines += [
+        "### Leave one network out, before calibration",
+        "",
+        *_outcome_table(m["uncalibrated_leave_one_network_out"]),
+        "",
+        "### Leave one network out, before calibration, without masking outcome words "
+        "(leakage comparison; networks with problem text)",
+        "",
+        *_outcome_table(m["unmasked_uncalibrated_leave_one_network_out"]),
+        "",
+        "### By date",
+        "",
+        "Calibrated row: the calibration is fitted on the out-of-network predictions of records "
+        f"before {DATE_CUTOFF} only.",
+        "",
+        *_outcome_table(
+            {
+                f"events ≥ {DATE_CUTOFF}, calibrated": m["by_date"],
+                f"events ≥ {DATE_CUTOFF}, uncalibrated": m["uncalibrated_by_date"],
+            }
+        ),
+        "",
+    ]
     barrier = m.get("barrier_leave_one_network_out", {})
     if barrier:
         lines += [

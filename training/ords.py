@@ -14,7 +14,10 @@ from pathlib import Path
 STATUSES = ("Fixed", "Repairable", "End of life")
 PARTNERS_DIR = Path("open_repair_data") / "partners"
 CATEGORIES_FILE = (
-    Path("open_repair_data") / "aggregated" / "202507" / "OpenRepairData_v0.3_Product_Categories.csv"
+    Path("open_repair_data")
+    / "aggregated"
+    / "202507"
+    / "OpenRepairData_v0.3_Product_Categories.csv"
 )
 UNPOWERED_FILE = (
     Path("open_repair_data") / "aggregated" / "202507" / "OpenRepairData_v0.3_unpowered_202507.csv"

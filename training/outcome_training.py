@@ -8,6 +8,7 @@ Outcome words in the problem text are masked (see `chalicelib.ml.text_features`)
 that masking is measured too.
 """
 
+import itertools
 import json
 import logging
 from collections import Counter
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
+from scipy import optimize, sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, log_loss
 
@@ -29,7 +30,7 @@ from training.ords import STATUSES, Record
 log = logging.getLogger(__name__)
 
 SEED = 20250701
-C_STATUS = 0.5
+C_STATUS = 0.1
 C_BARRIER = 0.5
 BARRIER_MIN_PROBABILITY = 0.35
 DATE_CUTOFF = "2021-01-01"
@@ -44,7 +45,11 @@ def feature_matrix(
     values: list[Array] = []
     for record in records:
         columns, data = layout.row(
-            record.problem, record.category, record.brand, record.age_years, mask_outcome=mask_outcome
+            record.problem,
+            record.category,
+            record.brand,
+            record.age_years,
+            mask_outcome=mask_outcome,
         )
         indices.append(columns)
         values.append(data)
@@ -62,7 +67,9 @@ def network_weights(networks: Sequence[str]) -> Array:
     return np.array([per_network / counts[n] for n in networks])
 
 
-def fit_logistic(matrix: sparse.csr_matrix, targets: Sequence[str], weights: Array, c: float) -> LogisticRegression:
+def fit_logistic(
+    matrix: sparse.csr_matrix, targets: Sequence[str], weights: Array, c: float
+) -> LogisticRegression:
     model = LogisticRegression(C=c, max_iter=200, tol=1e-4, random_state=SEED)
     model.fit(matrix, list(targets), sample_weight=weights)
     # The shipped weights are float32; round here so scikit-learn and numpy use the same numbers.
@@ -71,7 +78,9 @@ def fit_logistic(matrix: sparse.csr_matrix, targets: Sequence[str], weights: Arr
     return model
 
 
-def ordered_proba(model: LogisticRegression, matrix: sparse.csr_matrix, order: Sequence[str]) -> Array:
+def ordered_proba(
+    model: LogisticRegression, matrix: sparse.csr_matrix, order: Sequence[str]
+) -> Array:
     proba = model.predict_proba(matrix)
     columns = [list(model.classes_).index(name) for name in order]
     result: Array = proba[:, columns]
@@ -84,7 +93,7 @@ def expected_calibration_error(proba: Array, truth: NDArray[np.intp], bins: int 
     correct = proba.argmax(axis=1) == truth
     edges = np.linspace(0, 1, bins + 1)
     error = 0.0
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         in_bin = (confidence > low) & (confidence <= high)
         if in_bin.any():
             error += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
@@ -100,9 +109,11 @@ def status_metrics(proba: Array, truth: NDArray[np.intp], prior: Array) -> dict[
     prior_rows = np.tile(prior, (len(truth), 1))
     target_majority = Counter(truth.tolist()).most_common(1)[0][0]
     return {
-        "n": int(len(truth)),
+        "n": len(truth),
         "accuracy": float((predicted == truth).mean()),
-        "macro_f1": float(f1_score(truth, predicted, labels=present, average="macro", zero_division=0)),
+        "macro_f1": float(
+            f1_score(truth, predicted, labels=present, average="macro", zero_division=0)
+        ),
         "log_loss": float(log_loss(truth, np.clip(proba, 1e-15, 1), labels=labels)),
         "ece": expected_calibration_error(proba, truth),
         "majority_accuracy": float((majority == truth).mean()),
@@ -132,46 +143,119 @@ def build_dataset(records: list[Record], layout: FeatureLayout) -> Dataset:
     )
 
 
-def _train_and_score(
+def ordered_logits(
+    model: LogisticRegression, matrix: sparse.csr_matrix, order: Sequence[str]
+) -> Array:
+    logits = model.decision_function(matrix)
+    columns = [list(model.classes_).index(name) for name in order]
+    result: Array = logits[:, columns]
+    return result
+
+
+def _softmax(logits: Array) -> Array:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    exp = np.exp(shifted)
+    result: Array = exp / exp.sum(axis=1, keepdims=True)
+    return result
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Temperature and per-class bias applied to the logits: softmax(logits / T + b)."""
+
+    temperature: float
+    bias: Array
+
+    def apply(self, logits: Array) -> Array:
+        return _softmax(logits / self.temperature + self.bias)
+
+
+def fit_calibration(logits: Array, truth: NDArray[np.intp], networks: Sequence[str]) -> Calibration:
+    """Minimise the network-balanced log-loss of out-of-network predictions."""
+    weights = network_weights(networks)
+    rows = np.arange(len(truth))
+
+    def loss(params: Array) -> float:
+        scaled = logits / np.exp(params[0]) + np.concatenate([[0.0], params[1:]])
+        scaled = scaled - scaled.max(axis=1, keepdims=True)
+        log_proba = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        return float(-(weights * log_proba[rows, truth]).sum() / weights.sum())
+
+    best = optimize.minimize(loss, np.zeros(3), method="L-BFGS-B")
+    return Calibration(float(np.exp(best.x[0])), np.concatenate([[0.0], best.x[1:]]))
+
+
+def calibrate(model: LogisticRegression, calibration: Calibration) -> None:
+    """Fold the calibration into the weights (so scikit-learn and numpy still agree)."""
+    bias = np.array([calibration.bias[STATUSES.index(c)] for c in model.classes_])
+    coef = model.coef_ / calibration.temperature
+    intercept = model.intercept_ / calibration.temperature + bias
+    model.coef_ = coef.astype(np.float32).astype(np.float64)
+    model.intercept_ = intercept.astype(np.float32).astype(np.float64)
+
+
+def _fit_and_logits(
     data: Dataset, train: NDArray[np.bool_], test: NDArray[np.bool_], *, masked: bool = True
-) -> dict[str, float]:
+) -> tuple[Array, Array]:
+    """Out-of-sample logits for `test` and the training (network-balanced) class prior."""
     matrix = data.masked if masked else data.unmasked
     networks = [r.network for r, keep in zip(data.records, train, strict=True) if keep]
     weights = network_weights(networks)
     targets = [STATUSES[t] for t in data.truth[train]]
     model = fit_logistic(matrix[train], targets, weights, C_STATUS)
-    proba = ordered_proba(model, matrix[test], STATUSES)
     prior = np.bincount(data.truth[train], weights=weights, minlength=3) / weights.sum()
-    return status_metrics(proba, data.truth[test], prior)
+    return ordered_logits(model, matrix[test], STATUSES), prior
 
 
 def barrier_records(records: Sequence[Record]) -> list[int]:
     return [i for i, r in enumerate(records) if r.status == "End of life" and r.barrier]
 
 
-def evaluate(data: Dataset) -> dict[str, Any]:
+def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
+    """All held-out measurements, and the calibration fitted on every out-of-network prediction."""
     networks = np.array([r.network for r in data.records])
-    report: dict[str, Any] = {"leave_one_network_out": {}, "unmasked_leave_one_network_out": {}}
-    for network in sorted(set(networks)):
+    names = sorted(set(networks))
+    logits = np.zeros((len(data.records), len(STATUSES)))
+    priors = {}
+    report: dict[str, Any] = {
+        "leave_one_network_out": {},
+        "uncalibrated_leave_one_network_out": {},
+        "unmasked_uncalibrated_leave_one_network_out": {},
+    }
+    for network in names:
         log.info("leave out %s", network)
         test = networks == network
-        report["leave_one_network_out"][network] = _train_and_score(data, ~test, test)
-        if data.records[int(np.argmax(test))].problem or any(
-            r.problem for r, t in zip(data.records, test, strict=True) if t
-        ):
-            report["unmasked_leave_one_network_out"][network] = _train_and_score(
-                data, ~test, test, masked=False
+        logits[test], priors[network] = _fit_and_logits(data, ~test, test)
+        report["uncalibrated_leave_one_network_out"][network] = status_metrics(
+            _softmax(logits[test]), data.truth[test], priors[network]
+        )
+        if any(r.problem for r, t in zip(data.records, test, strict=True) if t):
+            unmasked, _ = _fit_and_logits(data, ~test, test, masked=False)
+            report["unmasked_uncalibrated_leave_one_network_out"][network] = status_metrics(
+                _softmax(unmasked), data.truth[test], priors[network]
             )
+    for network in names:
+        test = networks == network
+        calibration = fit_calibration(logits[~test], data.truth[~test], list(networks[~test]))
+        report["leave_one_network_out"][network] = {
+            **status_metrics(calibration.apply(logits[test]), data.truth[test], priors[network]),
+            "temperature": calibration.temperature,
+        }
     dates = np.array([r.date for r in data.records])
     dated = dates != ""
+    before, after = dated & (dates < DATE_CUTOFF), dated & (dates >= DATE_CUTOFF)
     log.info("date split at %s", DATE_CUTOFF)
-    report["by_date"] = _train_and_score(
-        data, dated & (dates < DATE_CUTOFF), dated & (dates >= DATE_CUTOFF)
+    date_logits, date_prior = _fit_and_logits(data, before, after)
+    report["uncalibrated_by_date"] = status_metrics(
+        _softmax(date_logits), data.truth[after], date_prior
     )
-    report["by_date"]["cutoff"] = DATE_CUTOFF  # type: ignore[assignment]
+    early = fit_calibration(logits[before], data.truth[before], list(networks[before]))
+    report["by_date"] = status_metrics(early.apply(date_logits), data.truth[after], date_prior)
     report["barrier_leave_one_network_out"] = evaluate_barriers(data)
     report["masked_text_share"] = masked_share(data.records)
-    return report
+    final = fit_calibration(logits, data.truth, list(networks))
+    report["calibration"] = {"temperature": final.temperature, "bias": final.bias.tolist()}
+    return report, final
 
 
 def masked_share(records: Sequence[Record]) -> float:
@@ -231,10 +315,14 @@ def train_outcome_model(
     layout = FeatureLayout(categories)
     log.info("building features for %d records", len(records))
     data = build_dataset(records, layout)
-    metrics: dict[str, Any] = evaluate(data) if run_evaluation else {}
+    metrics: dict[str, Any] = {}
+    calibration = Calibration(1.0, np.zeros(len(STATUSES)))
+    if run_evaluation:
+        metrics, calibration = evaluate(data)
     log.info("fitting the shipped outcome model")
     weights = network_weights([r.network for r in records])
     status_model = fit_logistic(data.masked, [r.status for r in records], weights, C_STATUS)
+    calibrate(status_model, calibration)
     rows = barrier_records(records)
     barrier_model = fit_logistic(
         data.masked[rows],

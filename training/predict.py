@@ -56,7 +56,14 @@ def predict_outcomes(records_csv: Path, out: Path) -> int:
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["id", "p_fixed", "p_repairable", "p_end_of_life", "predicted_status", "predicted_barrier"]
+            [
+                "id",
+                "p_fixed",
+                "p_repairable",
+                "p_end_of_life",
+                "predicted_status",
+                "predicted_barrier",
+            ]
         )
         for record in read_records(records_csv):
             prediction = model.predict(

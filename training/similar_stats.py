@@ -41,10 +41,10 @@ def similar_statistics(
                 [name, round(n / with_barrier, 4)] for name, n in barriers[category].most_common(3)
             ],
         }
-    for category, counts in sorted(unpowered.items()):
+    for category, shares in sorted(unpowered.items()):
         categories[category] = {
-            "records": int(sum(counts.values())),
-            **_shares(counts),
+            "records": int(sum(shares.values())),
+            **_shares(shares),
             "top_barriers": [],
         }
     return {"version": version, "attribution": ATTRIBUTION, "categories": categories}

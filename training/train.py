@@ -55,7 +55,9 @@ def _jsonable(value: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "../shared/data")))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", "../shared/data"))
+    )
     parser.add_argument("--out", type=Path, default=ARTIFACTS)
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--card", type=Path, default=CARD)
@@ -90,7 +92,9 @@ def main(argv: list[str] | None = None) -> None:
     fixture = outcome_metrics.pop("parity_fixture")
     np.savez_compressed(args.fixtures / "outcome_parity.npz", **fixture)
 
-    stats = similar_statistics(records, unpowered, "similar-" + outcome_model.version.removeprefix("outcome-"))
+    stats = similar_statistics(
+        records, unpowered, "similar-" + outcome_model.version.removeprefix("outcome-")
+    )
     (args.out / "similar_repairs.json").write_text(
         json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -68,7 +68,9 @@ def _pyramid_counts(
     for level, region in zip(levels, _region_index(height, width, levels), strict=True):
         flat = (region * bins + codes).ravel()
         counts = np.bincount(
-            flat, weights=None if weights is None else weights.ravel(), minlength=level * level * bins
+            flat,
+            weights=None if weights is None else weights.ravel(),
+            minlength=level * level * bins,
         )
         parts.append(counts.reshape(level * level, bins))
     return np.concatenate(parts, axis=0)
@@ -87,7 +89,9 @@ def _gradients(gray: Array) -> tuple[Array, Array]:
     return gx, gy
 
 
-def _orientation_votes(gray: Array, bins: int, signed: bool) -> tuple[NDArray[np.intp], Array, Array]:
+def _orientation_votes(
+    gray: Array, bins: int, signed: bool
+) -> tuple[NDArray[np.intp], Array, Array]:
     """Per pixel: the lower orientation bin, its weight share and the gradient magnitude."""
     gx, gy = _gradients(gray)
     magnitude = np.hypot(gx, gy)

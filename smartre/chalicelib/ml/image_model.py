@@ -76,15 +76,15 @@ class ImageClassifier:
         with np.load(path, allow_pickle=False) as arrays:
             return cls(
                 codebooks=Codebooks(
-                    sift_centroids=arrays["sift_centroids"],
+                    sift_centroids=arrays["sift_centroids"].astype(np.float64),
                     patch_mean=arrays["patch_mean"],
                     patch_whitening=arrays["patch_whitening"],
-                    patch_centroids=arrays["patch_centroids"],
+                    patch_centroids=arrays["patch_centroids"].astype(np.float64),
                 ),
                 mean=arrays["mean"],
                 scale=arrays["scale"],
-                coef=arrays["coef"],
-                intercept=arrays["intercept"],
+                coef=arrays["coef"].astype(np.float64),
+                intercept=arrays["intercept"].astype(np.float64),
                 fine_to_label=arrays["fine_to_label"],
                 labels=tuple(meta["labels"]),
                 threshold=float(meta["threshold"]),
@@ -92,7 +92,7 @@ class ImageClassifier:
             )
 
     def fine_probabilities(self, features: Array) -> Array:
-        """Per-folder probabilities for rows of features (what scikit-learn's predict_proba gives)."""
+        """Per-folder probabilities for feature rows (scikit-learn's predict_proba)."""
         scaled = (features - self.mean) / self.scale
         return softmax(scaled @ self.coef.T + self.intercept)
 
@@ -100,7 +100,9 @@ class ImageClassifier:
         """Feature rows of the photo and of its mirror image."""
         rgb = square_pixels(image)
         mirrored = np.ascontiguousarray(rgb[:, ::-1])
-        return np.stack([image_features(rgb, self.codebooks), image_features(mirrored, self.codebooks)])
+        return np.stack(
+            [image_features(rgb, self.codebooks), image_features(mirrored, self.codebooks)]
+        )
 
     def label_probabilities(self, features: Array) -> Array:
         """Category probabilities averaged over the given feature rows (photo and mirror)."""
@@ -120,5 +122,7 @@ class ImageClassifier:
             confidence=confidence,
             top3=top3,
             recognised=recognised,
-            probabilities={label: float(p) for label, p in zip(self.labels, probabilities, strict=True)},
+            probabilities={
+                label: float(p) for label, p in zip(self.labels, probabilities, strict=True)
+            },
         )

@@ -89,8 +89,8 @@ def _decode(data: bytes, fmt: str, max_pixels: int, target: int) -> Image.Image:
         if scale >= 2:
             image.draft("RGB", (max(1, round(width / scale)), max(1, round(height / scale))))
     image.load()
-    image = ImageOps.exif_transpose(image) or image
-    rgb = _to_rgb(image)
+    upright = ImageOps.exif_transpose(image) or image
+    rgb = _to_rgb(upright)
     return _shrink(rgb, target)
 
 

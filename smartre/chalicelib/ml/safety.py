@@ -32,7 +32,8 @@ class _Rule:
 
 def _near(first: str, second: str, gap: int = 40) -> str:
     """`first` and `second` (either order) within `gap` characters, same sentence."""
-    return rf"(?:(?:{first})[^.!?\n]{{0,{gap}}}(?:{second})|(?:{second})[^.!?\n]{{0,{gap}}}(?:{first}))"
+    between = rf"[^.!?\n]{{0,{gap}}}"
+    return rf"(?:(?:{first}){between}(?:{second})|(?:{second}){between}(?:{first}))"
 
 
 def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
@@ -105,8 +106,7 @@ _RULES = (
             ),
             "nl": (
                 "Een brandlucht betekent dat er iets oververhit raakt.",
-                "Haal de stekker er nu uit en zet het toestel niet meer aan tot het is "
-                "nagekeken.",
+                "Haal de stekker er nu uit en zet het toestel niet meer aan tot het is nagekeken.",
             ),
             "fr": (
                 "Une odeur de brûlé signifie que quelque chose surchauffe.",
@@ -252,7 +252,9 @@ _RULES = (
     _Rule(
         "microwave_high_voltage",
         "danger",
-        _compile(r"\bmicro-?\s?wave\w*|\bmagnetron\w*|\bmikrowelle\w*|micro-?\s?ondes?|\bmikroovn\w*"),
+        _compile(
+            r"\bmicro-?\s?wave\w*|\bmagnetron\w*|\bmikrowelle\w*|micro-?\s?ondes?|\bmikroovn\w*"
+        ),
         {
             "en": (
                 "Microwave ovens hold a deadly high voltage inside, even when unplugged.",

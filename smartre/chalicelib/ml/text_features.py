@@ -43,7 +43,9 @@ _OUTCOME_STEMS = (
     "kan ikke repareres",
 )  # fmt: skip
 _OUTCOME_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(s) for s in sorted(_OUTCOME_STEMS, key=len, reverse=True)) + r")\w*",
+    r"\b(?:"
+    + "|".join(re.escape(s) for s in sorted(_OUTCOME_STEMS, key=len, reverse=True))
+    + r")\w*",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\w+")
@@ -129,6 +131,7 @@ class FeatureLayout:
         values[self.age_start + age_bin(age_years)] = 1.0
         if not description or not description.strip():
             values[self.no_text_column] = 1.0
-        columns = np.fromiter(sorted(values), dtype=np.intp, count=len(values))
-        data = np.array([values[c] for c in columns], dtype=np.float64)
+        ordered = sorted(values)
+        columns = np.array(ordered, dtype=np.intp)
+        data = np.array([values[c] for c in ordered], dtype=np.float64)
         return columns, data

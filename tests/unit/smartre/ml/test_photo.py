@@ -1,4 +1,4 @@
-"""load_photo: what it accepts, how it normalises, and the named reason for everything it refuses."""
+"""load_photo: what it accepts, how it normalises, and why it refuses the rest."""
 
 import io
 import struct
@@ -28,7 +28,9 @@ def _png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims width x height but which carries almost no data."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1024)
@@ -84,7 +86,7 @@ def test_rejects_dimensions_over_the_pixel_cap_before_decoding() -> None:
 
 
 def test_treats_a_decompression_bomb_warning_as_an_error() -> None:
-    assert 100_000_000 > Image.MAX_IMAGE_PIXELS  # what makes Pillow warn
+    assert Image.MAX_IMAGE_PIXELS < 100_000_000  # what makes Pillow warn
     with pytest.raises(errors.TooManyPixels):
         load_photo(_png_header_only(10_000, 10_000), max_pixels=10**9)
 

@@ -1,0 +1,68 @@
+"""The acceptance CLIs: exact CSV headers, one row per input, numpy inference underneath."""
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from training.predict import main
+
+V021 = (
+    "id,data_provider,country,partner_product_category,product_category,brand,"
+    "year_of_manufacture,repair_status,repair_barrier_if_end_of_life,group_identifier,event_date,problem\n"
+    "a1,X,NLD,y,Lamp,Unknown,2010,Fixed,,g,2019-01-01,Lamp gaat niet aan\n"
+)
+V03 = (
+    "id,data_provider,country,partner_product_category,product_category,product_category_id,brand,"
+    "year_of_manufacture,product_age,repair_status,repair_barrier_if_end_of_life,group_identifier,"
+    "event_date,problem\n"
+    "b1,X,BEL,y,Kettle,14,Philips,,5,Unknown,,g,2022-01-01,Bouilloire ne chauffe plus\n"
+    "b2,X,BEL,y,,,,,,Fixed,,g,2022-01-01,\n"
+)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_predict_images_writes_one_row_per_listed_path(tmp_path: Path) -> None:
+    photo = tmp_path / "photo.jpg"
+    Image.fromarray(np.full((120, 160, 3), 90, dtype=np.uint8)).save(photo)
+    broken = tmp_path / "broken.jpg"
+    broken.write_text("not a photo", encoding="utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{photo}\n{broken}\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    main(["images", "--list", str(listing), "--out", str(out)])
+    header, first, second = _rows(out)
+    assert header == ["path", "category", "confidence", "top3"]
+    assert first[0] == str(photo)
+    assert 0.0 <= float(first[2]) <= 1.0
+    assert len(first[3].split(";")) == 3
+    assert second[:2] == [str(broken), "not recognised"]
+
+
+def test_predict_outcomes_reads_v021_and_v03_columns(tmp_path: Path) -> None:
+    for name, text, ids in (("old.csv", V021, ["a1"]), ("new.csv", V03, ["b1", "b2"])):
+        source = tmp_path / name
+        source.write_text(text, encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        main(["outcomes", "--csv", str(source), "--out", str(out)])
+        header, *rows = _rows(out)
+        assert header == [
+            "id",
+            "p_fixed",
+            "p_repairable",
+            "p_end_of_life",
+            "predicted_status",
+            "predicted_barrier",
+        ]
+        assert [r[0] for r in rows] == ids
+        for row in rows:
+            assert (
+                sum(float(x) for x in row[1:4]) == 1.0
+                or abs(sum(float(x) for x in row[1:4]) - 1) < 1e-5
+            )
+            assert row[4] in {"Fixed", "Repairable", "End of life"}
