@@ -125,6 +125,18 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
 
 
+def _similar_dict(similar: Any) -> dict[str, Any]:
+    return {
+        "category": similar.category,
+        "records": similar.records,
+        "fixed": round(similar.fixed, 4),
+        "repairable": round(similar.repairable, 4),
+        "endOfLife": round(similar.end_of_life, 4),
+        "topBarriers": [{"label": b, "share": round(s, 4)} for b, s in similar.top_barriers],
+        "attribution": similar.attribution,
+    }
+
+
 @workflow.lambda_function(name="merge_analysis")
 def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ml import safety
@@ -151,7 +163,7 @@ def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
         assessment=assessment,
         fallback_safety=fallback,
         advice=advice,
-        similar=asdict(similar) if similar is not None else None,
+        similar=_similar_dict(similar) if similar is not None else None,
         safety_version=safety.VERSION,
         merge_ms=(time.perf_counter() - started) * 1000,
     )
