@@ -10,6 +10,7 @@ from __future__ import annotations
 from localaws.lambda_pool import LambdaRuntime
 from localaws.patches import (
     apigateway_import,
+    apigateway_redeploy_stage,
     budgets_update,
     cloudfront_config_fields,
     cloudfront_function_publish,
@@ -34,6 +35,7 @@ def apply_all(runtime: LambdaRuntime) -> None:
     sfn_client_cache.apply()
     sfn_lambda_client_errors.apply()
     apigateway_import.apply()
+    apigateway_redeploy_stage.apply()
     s3_notification_filter.apply()
     cloudfront_config_fields.apply()
     cloudfront_function_publish.apply()

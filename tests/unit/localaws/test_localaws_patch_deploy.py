@@ -1,4 +1,4 @@
-"""The moto fixes deploy.sh's CloudFront and budget steps need, against moto in-process."""
+"""The moto fixes deploy.sh needs (CloudFront, budgets, API Gateway redeploys), in-process."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from localaws.patches import budgets_update, cloudfront_config_fields, cloudfront_function_publish
+from localaws.patches import (
+    apigateway_redeploy_stage,
+    budgets_update,
+    cloudfront_config_fields,
+    cloudfront_function_publish,
+)
 
 ACCOUNT = "123456789012"
 CODE = b"function handler(event) { return event.request; }"
@@ -139,3 +144,27 @@ def test_update_budget_changes_the_limit_and_keeps_notifications(aws: None) -> N
     kept = budgets.describe_notifications_for_budget(AccountId=ACCOUNT, BudgetName="monthly")
     assert stored["BudgetLimit"] == {"Amount": "60", "Unit": "EUR"}
     assert len(kept["Notifications"]) == 1
+
+
+def test_a_redeploy_keeps_the_stage_throttling_and_tracing(unpatch_after: None) -> None:
+    apigateway_redeploy_stage.apply()
+    with mock_aws():
+        client = boto3.client("apigateway", region_name="eu-west-1")
+        api_id = client.create_rest_api(name="demo")["id"]
+        root = client.get_resources(restApiId=api_id)["items"][0]["id"]
+        client.put_method(
+            restApiId=api_id, resourceId=root, httpMethod="GET", authorizationType="NONE"
+        )
+        client.put_integration(restApiId=api_id, resourceId=root, httpMethod="GET", type="MOCK")
+        client.create_deployment(restApiId=api_id, stageName="v1", tracingEnabled=True)
+        client.update_stage(
+            restApiId=api_id,
+            stageName="v1",
+            patchOperations=[{"op": "replace", "path": "/*/*/throttling/rateLimit", "value": "50"}],
+        )
+
+        client.create_deployment(restApiId=api_id, stageName="v1", tracingEnabled=True)
+
+        stage = client.get_stage(restApiId=api_id, stageName="v1")
+        assert stage["tracingEnabled"] is True
+        assert stage["methodSettings"]["*/*"]["throttlingRateLimit"] == 50.0
