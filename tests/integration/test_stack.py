@@ -1,0 +1,43 @@
+"""`make run`'s stack: both health routes answer directly and through the CloudFront emulator,
+deep links load the SPA, and API errors keep their status."""
+
+from __future__ import annotations
+
+from localaws.stack import LocalStack
+from tests.support.http import call
+
+
+def test_both_health_routes_answer_directly_and_repairapp_through_the_site(
+    stack: LocalStack,
+) -> None:
+    for url in (stack.smartre_url, stack.repairapp_url, stack.site_url):
+        reply = call("GET", f"{url}/api/health")
+        assert reply.status == 200, (url, reply.data)
+        assert reply.json["ok"] is True
+
+
+def test_a_deep_link_loads_the_single_page_app(stack: LocalStack) -> None:
+    reply = call("GET", f"{stack.site_url}/repairs/rp_unknown?token=abc")
+
+    assert reply.status == 200
+    assert reply.headers["content-type"].startswith("text/html")
+    assert reply.headers["cache-control"] == "no-cache"
+
+
+def test_api_errors_are_not_rewritten_to_the_app(stack: LocalStack) -> None:
+    reply = call("GET", f"{stack.site_url}/api/analyses/an_{'x' * 22}")
+
+    assert reply.status == 404
+    assert reply.headers["content-type"].startswith("application/json")
+    assert "Code" in reply.json
+
+
+def test_a_missing_asset_is_a_404_not_the_app(stack: LocalStack) -> None:
+    assert call("GET", f"{stack.site_url}/assets/does-not-exist.js").status == 404
+
+
+def test_repairapp_refuses_direct_calls_that_bypass_the_cdn(stack: LocalStack) -> None:
+    reply = call("GET", f"{stack.repairapp_url}/api/vocabulary")
+
+    assert reply.status == 403
+    assert reply.json["Code"] == "DirectAccessForbidden"
