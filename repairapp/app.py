@@ -1,15 +1,17 @@
 """RepairApp, the product API the SPA calls: repair requests, uploads, staff actions.
 
 Only wiring lives here; see chalicelib/ for routes, services and the SmartRe client. The
-middleware binds each request to its own thread (``chalicelib.request_context``).
+middleware binds each request to its own thread (``repaircore.request_context``).
 """
 
 from chalice import Chalice
 
-from chalicelib.request_context import bind_request
 from chalicelib.routes import api
 from chalicelib.tasks import tasks
+from repaircore.logs import configure_logging
+from repaircore.request_context import bind_request
 
+configure_logging()
 app = Chalice(app_name="repairapp")
 app.register_middleware(bind_request, "http")
 app.register_blueprint(api)

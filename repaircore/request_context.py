@@ -14,7 +14,7 @@ from typing import Any
 
 from chalice.app import Request, Response
 
-_current: ContextVar[Request | None] = ContextVar("repairapp_request", default=None)
+_current: ContextVar[Request | None] = ContextVar("current_request", default=None)
 
 
 def bind_request(event: Request, get_response: Callable[[Request], Response]) -> Response:

@@ -16,7 +16,7 @@ from chalice import Blueprint, Response
 from chalicelib import __version__
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
 from chalicelib.guards import require_origin, require_staff
-from chalicelib.request_context import current_request
+from repaircore.request_context import current_request
 from chalicelib.services import (
     export,
     health,

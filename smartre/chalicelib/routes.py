@@ -14,6 +14,7 @@ from chalicelib import __version__, auth
 from chalicelib.services import analyses, catalogue, feedback, health, images
 from repaircore.errors import InvalidInput
 from repaircore.http import handles_errors, header, health_response, json_object, query_param
+from repaircore.request_context import current_request
 from repaircore.validation import Fields
 
 api = Blueprint(__name__)
@@ -47,12 +48,12 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _optional_body() -> dict[str, Any]:
-    request = api.current_request
+    request = current_request()
     return json_object(request) if request.raw_body else {}
 
 
 def _limit(default: int = 50) -> int:
-    raw = query_param(api.current_request, "limit")
+    raw = query_param(current_request(), "limit")
     if raw is None:
         return default
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
@@ -74,8 +75,8 @@ def create_image_upload() -> Response:
 
 @route("/api/analyses", methods=("POST",))
 def create_analysis() -> Response:
-    request = analyses.AnalysisRequest.from_body(json_object(api.current_request))
-    key = header(api.current_request, "Idempotency-Key")
+    request = analyses.AnalysisRequest.from_body(json_object(current_request()))
+    key = header(current_request(), "Idempotency-Key")
     analysis, replayed = analyses.create_analysis(request, key)
     return _json(analysis, 201, {"Idempotent-Replayed": str(replayed).lower()})
 
@@ -87,14 +88,14 @@ def get_analysis(analysis_id: str) -> Response:
 
 @route("/api/analyses/{analysis_id}/feedback", methods=("POST",))
 def create_feedback(analysis_id: str) -> Response:
-    body = json_object(api.current_request)
-    key = header(api.current_request, "Idempotency-Key")
+    body = json_object(current_request())
+    key = header(current_request(), "Idempotency-Key")
     return _json(feedback.record_feedback(analysis_id, body, key), 201)
 
 
 @route("/api/products")
 def list_products() -> Response:
-    return _json(catalogue.list_products(query_param(api.current_request, "cursor"), _limit()))
+    return _json(catalogue.list_products(query_param(current_request(), "cursor"), _limit()))
 
 
 @route("/api/products/{product_id}")
@@ -105,7 +106,7 @@ def get_product(product_id: str) -> Response:
 
 @route("/api/products/{product_id}", methods=("PUT",))
 def put_product(product_id: str) -> Response:
-    request = api.current_request
+    request = current_request()
     product = catalogue.save_product(
         product_id,
         json_object(request),
