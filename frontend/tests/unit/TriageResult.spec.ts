@@ -15,6 +15,8 @@ describe('TriageResult', () => {
     const text = render().text()
     expect(text).toContain('This looks like: Laptop')
     expect(text).toContain('91% sure')
+    expect(text).toContain('Tablet (5%)')
+    expect(text).not.toContain('Desktop computer') // 2 %: not worth mentioning
     expect(text).not.toContain("We don't recognise")
   })
 
