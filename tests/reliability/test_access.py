@@ -1,0 +1,376 @@
+"""Who may call what: every route of both APIs x every kind of caller, as a table.
+
+Callers: nobody (no credential), a citizen holding the tracking token of *another* request,
+a signed-in repairer, a signed-in coordinator, and the SmartRe service credential. RepairApp
+is called through the CloudFront emulator (the origin header is added, as in production);
+direct calls without that header, and presigned upload policies, have tests of their own.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from localaws.stack import LocalStack
+from tests.reliability.conftest import DESCRIPTION, RepairApp, SmartRe, new_key, repair_body
+from tests.support.http import call
+
+CALLERS = ("nobody", "other_citizen", "repairer", "coordinator", "service")
+
+
+@dataclass
+class World:
+    """What the table's requests refer to: one analysis, two requests, everyone's credentials."""
+
+    analysis_id: str
+    repair_id: str
+    token: str
+    other_token: str
+    headers: dict[str, dict[str, str]]
+    staff_credentials: dict[str, str]
+    fresh_repair: Callable[[], str]
+
+
+@pytest.fixture(scope="module")
+def world(repairapp: RepairApp, stack: LocalStack) -> World:
+    triage = repairapp.triage({"description": DESCRIPTION, "language": "en"})
+    assert triage.status == 201, triage.data
+    analysis_id = triage.json["analysisId"]
+    mine, other = (repairapp.submit(analysis_id) for _ in range(2))
+    assert mine.status == other.status == 201
+
+    def fresh_repair() -> str:
+        created = repairapp.submit(analysis_id)
+        assert created.status == 201, created.data
+        return str(created.json["repairId"])
+
+    creds = stack.demo_staff["repairer"]
+    return World(
+        analysis_id=analysis_id,
+        repair_id=mine.json["repairId"],
+        token=mine.json["trackingToken"],
+        other_token=other.json["trackingToken"],
+        headers={
+            "nobody": {},
+            "other_citizen": {"Authorization": f"Bearer {other.json['trackingToken']}"},
+            "repairer": repairapp.sign_in("repairer"),
+            "coordinator": repairapp.sign_in("coordinator"),
+            "service": {"Authorization": f"Bearer {stack.service_key}"},
+        },
+        staff_credentials={"username": creds["username"], "password": creds["password"]},
+        fresh_repair=fresh_repair,
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation: how to call it validly, and what each caller gets (status, Code)."""
+
+    name: str
+    request: Callable[[World, str], tuple[str, str, Any]]
+    expected: dict[str, tuple[int, str | None]]
+
+
+OK = {caller: (200, None) for caller in CALLERS}
+CREATED = {caller: (201, None) for caller in CALLERS}
+UNAUTHORIZED = (401, "Unauthorized")
+STAFF_ONLY = {
+    "nobody": UNAUTHORIZED,
+    "other_citizen": UNAUTHORIZED,
+    "repairer": (200, None),
+    "coordinator": (200, None),
+    "service": UNAUTHORIZED,
+}
+NOT_FOUND = (404, "NotFound")
+
+REPAIRAPP_ROUTES = [
+    Route("GET /api/health", lambda w, c: ("GET", "/api/health", None), OK),
+    Route("GET /api/vocabulary", lambda w, c: ("GET", "/api/vocabulary", None), OK),
+    Route(
+        "POST /api/uploads",
+        lambda w, c: ("POST", "/api/uploads", {"contentType": "image/png"}),
+        CREATED,
+    ),
+    Route(
+        "POST /api/triage",
+        lambda w, c: ("POST", "/api/triage", {"description": DESCRIPTION, "language": "nl"}),
+        CREATED,
+    ),
+    Route(
+        "GET /api/analyses/{analysisId}",
+        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        OK,
+    ),
+    Route(
+        "POST /api/repairs",
+        lambda w, c: ("POST", "/api/repairs", repair_body(w.analysis_id)),
+        CREATED,
+    ),
+    # The tracking token is the only key to a citizen's request: a bearer credential of any
+    # kind opens nothing, and another request's token is the same 404 as no token at all.
+    Route(
+        "GET /api/repairs/{repairId} (another request's token)",
+        lambda w, c: ("GET", f"/api/repairs/{w.repair_id}?token={w.other_token}", None),
+        {caller: NOT_FOUND for caller in CALLERS},
+    ),
+    Route(
+        "GET /api/repairs/{repairId} (no token)",
+        lambda w, c: ("GET", f"/api/repairs/{w.repair_id}", None),
+        {caller: NOT_FOUND for caller in CALLERS},
+    ),
+    Route(
+        "GET /api/repairs/{repairId} (its own token)",
+        lambda w, c: ("GET", f"/api/repairs/{w.repair_id}?token={w.token}", None),
+        OK,
+    ),
+    Route(
+        "POST /api/staff/sessions",
+        lambda w, c: ("POST", "/api/staff/sessions", w.staff_credentials),
+        CREATED,
+    ),
+    Route("GET /api/repairs", lambda w, c: ("GET", "/api/repairs?limit=5", None), STAFF_ONLY),
+    Route(
+        "GET /api/staff/repairs/{repairId}",
+        lambda w, c: ("GET", f"/api/staff/repairs/{w.repair_id}", None),
+        STAFF_ONLY,
+    ),
+    Route(
+        "PATCH /api/repairs/{repairId}",
+        lambda w, c: ("PATCH", f"/api/repairs/{w.fresh_repair()}", {"status": "accepted"}),
+        STAFF_ONLY,
+    ),
+    Route("GET /api/stats", lambda w, c: ("GET", "/api/stats", None), STAFF_ONLY),
+    Route(
+        "GET /api/export.csv",
+        lambda w, c: ("GET", "/api/export.csv", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+]
+
+SERVICE_ONLY = {
+    "nobody": UNAUTHORIZED,
+    "other_citizen": (403, "Forbidden"),
+    "repairer": (403, "Forbidden"),
+    "coordinator": (403, "Forbidden"),
+}
+SMARTRE_ROUTES = [
+    Route("GET /api/health", lambda w, c: ("GET", "/api/health", None), OK),
+    Route(
+        "POST /api/images",
+        lambda w, c: ("POST", "/api/images", {"contentType": "image/webp"}),
+        {**SERVICE_ONLY, "service": (201, None)},
+    ),
+    Route(
+        "POST /api/analyses",
+        lambda w, c: ("POST", "/api/analyses", {"description": DESCRIPTION}),
+        {**SERVICE_ONLY, "service": (201, None)},
+    ),
+    Route(
+        "GET /api/analyses/{analysis_id}",
+        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        {**SERVICE_ONLY, "service": (200, None)},
+    ),
+    Route(
+        "POST /api/analyses/{analysis_id}/feedback",
+        lambda w, c: (
+            "POST",
+            f"/api/analyses/{w.analysis_id}/feedback",
+            {"outcome": "Fixed", "source": "reliability-test"},
+        ),
+        {**SERVICE_ONLY, "service": (201, None)},
+    ),
+    Route(
+        "GET /api/products",
+        lambda w, c: ("GET", "/api/products?limit=3", None),
+        {**SERVICE_ONLY, "service": (200, None)},
+    ),
+    Route(
+        "GET /api/products/{product_id}",
+        lambda w, c: ("GET", "/api/products/laptop", None),
+        {**SERVICE_ONLY, "service": (200, None)},
+    ),
+    Route(
+        "PUT /api/products/{product_id}",
+        lambda w, c: ("PUT", "/api/products/laptop", {"name": {"en": "Laptop"}}),
+        # The body is incomplete on purpose: only the service gets past the authorizer to the
+        # validation (and so changes nothing in the catalogue).
+        {**SERVICE_ONLY, "service": (400, "MissingField")},
+    ),
+]
+
+
+def _cases(routes: list[Route]) -> list[Any]:
+    return [
+        pytest.param(route, caller, id=f"{route.name} as {caller}")
+        for route in routes
+        for caller in CALLERS
+    ]
+
+
+def _check(reply: Any, expected: tuple[int, str | None]) -> None:
+    status, code = expected
+    assert reply.status == status, reply.data[:300]
+    if code is not None:
+        assert reply.json["Code"] == code, reply.data[:300]
+
+
+@pytest.mark.parametrize(("route", "caller"), _cases(REPAIRAPP_ROUTES))
+def test_repairapp_answers_each_caller_as_the_table_says(
+    repairapp: RepairApp, world: World, route: Route, caller: str
+) -> None:
+    method, path, body = route.request(world, caller)
+    headers = {**world.headers[caller]}
+    if method == "PATCH":
+        headers["If-Match"] = "1"
+    if path in ("/api/triage", "/api/repairs") and method == "POST":
+        headers["Idempotency-Key"] = new_key("acc")
+
+    reply = repairapp.call(method, path, body, **headers)
+
+    _check(reply, route.expected[caller])
+
+
+@pytest.mark.parametrize(("route", "caller"), _cases(SMARTRE_ROUTES))
+def test_smartre_answers_each_caller_as_the_table_says(
+    smartre: SmartRe, world: World, route: Route, caller: str
+) -> None:
+    method, path, body = route.request(world, caller)
+    headers = {**world.headers[caller]}
+    if method == "POST" and "/api/analyses" in path:
+        headers["Idempotency-Key"] = new_key("acc")
+
+    reply = call(method, smartre.base + path, body, headers)
+
+    _check(reply, route.expected.get(caller, (200, None)))
+
+
+def test_every_route_of_both_apps_is_in_the_tables() -> None:
+    documented = {
+        app: {
+            f"{method.upper()} {path}"
+            for path, operations in json.loads(
+                (Path(__file__).resolve().parents[2] / app / "openapi.json").read_text()
+            )["paths"].items()
+            for method in operations
+        }
+        for app in ("repairapp", "smartre")
+    }
+    tabled = {
+        "repairapp": {r.name.split(" (")[0] for r in REPAIRAPP_ROUTES},
+        "smartre": {r.name for r in SMARTRE_ROUTES},
+    }
+
+    assert tabled == documented
+
+
+@pytest.mark.parametrize(
+    "operation", [r for r in REPAIRAPP_ROUTES if r.name != "GET /api/health"], ids=lambda r: r.name
+)
+def test_a_direct_call_without_the_origin_header_is_refused_even_for_a_coordinator(
+    stack: LocalStack, world: World, operation: Route
+) -> None:
+    method, path, body = operation.request(world, "coordinator")
+    headers = {**world.headers["coordinator"], "If-Match": "1", "Idempotency-Key": new_key("dir")}
+
+    reply = call(method, stack.repairapp_url + path, body, headers)
+
+    assert reply.status == 403, reply.data[:300]
+    assert reply.json["Code"] == "DirectAccessForbidden"
+
+
+@pytest.mark.parametrize("presented", ["", "wrong", "x" * 4096], ids=["empty", "wrong", "huge"])
+def test_a_direct_call_with_a_wrong_origin_header_is_refused(
+    stack: LocalStack, presented: str
+) -> None:
+    reply = call(
+        "GET", stack.repairapp_url + "/api/vocabulary", None, {"X-Origin-Verify": presented}
+    )
+
+    assert reply.status == 403
+    assert reply.json["Code"] == "DirectAccessForbidden"
+
+
+def test_a_direct_call_with_the_origin_secret_is_served(stack: LocalStack) -> None:
+    reply = call(
+        "GET",
+        stack.repairapp_url + "/api/vocabulary",
+        None,
+        {"X-Origin-Verify": stack.origin_secret},
+    )
+
+    assert reply.status == 200
+
+
+def _policy(upload: dict[str, Any]) -> dict[str, Any]:
+    raw = upload["fields"]["policy"]
+    return dict(json.loads(base64.b64decode(raw + "=" * (-len(raw) % 4))))
+
+
+def _conditions(policy: dict[str, Any]) -> dict[str, Any]:
+    """Conditions keyed by field: {"key": value} objects and ["op", "$field"|name, ...] lists."""
+    found: dict[str, Any] = {}
+    for condition in policy["conditions"]:
+        if isinstance(condition, dict):
+            found.update({name.lower(): ("eq", value) for name, value in condition.items()})
+        elif condition[0] == "content-length-range":
+            found["content-length-range"] = tuple(condition)
+        else:
+            op, field, *rest = condition
+            found[str(field).lstrip("$").lower()] = (op, *rest)
+    return found
+
+
+@pytest.mark.parametrize("content_type", ["image/jpeg", "image/png", "image/webp"])
+def test_an_upload_policy_admits_one_key_one_type_a_size_range_for_five_minutes(
+    repairapp: RepairApp, content_type: str
+) -> None:
+    # Given an upload slot
+    before = datetime.now(UTC).replace(microsecond=0)
+    ticket = repairapp.post("/api/uploads", {"contentType": content_type})
+    assert ticket.status == 201
+
+    # When its signed policy is decoded
+    upload = ticket.json
+    policy = _policy(upload)
+    conditions = _conditions(policy)
+
+    # Then it names exactly this object, this type, 1 byte to maxBytes, and expires within 5 min
+    image_id = upload["imageId"]
+    assert conditions["key"] == ("eq", f"uploads/{image_id}/photo")
+    assert upload["fields"]["key"] == f"uploads/{image_id}/photo"
+    assert conditions["content-type"] == ("eq", content_type)
+    assert conditions["content-length-range"] == ("content-length-range", 1, upload["maxBytes"])
+    assert upload["maxBytes"] == 10 * 1024 * 1024
+    assert conditions["bucket"][1] in upload["url"]
+    expires = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    assert before < expires <= before + timedelta(minutes=5, seconds=2)
+    assert datetime.fromisoformat(upload["expiresAt"].replace("Z", "+00:00")) <= expires
+    assert upload["fields"]["x-amz-algorithm"] == "AWS4-HMAC-SHA256"
+
+
+@pytest.mark.parametrize(
+    "content_type", ["image/gif", "image/svg+xml", "text/html", "application/pdf", "image/heic"]
+)
+def test_an_upload_slot_for_other_types_is_refused(repairapp: RepairApp, content_type: str) -> None:
+    reply = repairapp.post("/api/uploads", {"contentType": content_type})
+
+    assert reply.status == 400
+    assert reply.json["Code"] == "UnsupportedImageType"
+
+
+def test_two_upload_slots_never_share_a_key(repairapp: RepairApp) -> None:
+    keys = {
+        _conditions(_policy(repairapp.post("/api/uploads", {"contentType": "image/jpeg"}).json))[
+            "key"
+        ][1]
+        for _ in range(5)
+    }
+
+    assert len(keys) == 5
