@@ -74,17 +74,28 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         f"(Caltech {_pct(held['caltech_recognised_share'])}), and those are "
         f"{_pct(held['precision_when_recognised'])} correct.",
         "",
-        "Out-of-domain probes (the data has no kettles, vacuums, bikes, … so these are synthetic): "
-        "share answered *not recognised*:",
+        "**Unseen products.** The data has no kettles, vacuums or bikes, so unseen products are "
+        "simulated: a model is trained on the development photos without the folders "
+        + ", ".join(f"`{f}`" for f in m["unseen_folders"]["folders"])
+        + f" and scores all {m['unseen_folders']['n_unseen']} photos of those folders: "
+        f"{_pct(m['unseen_folders']['unseen_not_recognised'])} come back *not recognised* (the "
+        "rest get a confident, necessarily wrong, category), while "
+        f"{_pct(m['unseen_folders']['known_held_out_recognised'])} of the held-out photos of "
+        "the remaining folders are recognised, "
+        f"{_pct(m['unseen_folders']['known_held_out_precision_when_recognised'])} of them "
+        "correctly.",
+        "",
+        "Synthetic out-of-domain probes, share answered *not recognised*:",
         "",
     ]
     for name, share in m["out_of_domain_rejected"].items():
         lines.append(f"- {name}: {_pct(share)}")
     lines += [
         "",
-        "Limitation: no real photo of an out-of-domain product was available, so how often a real "
-        "kettle or vacuum photo is rejected is not measured; expect some to come back as a "
-        "confident wrong category, which is why the UI always lets the person pick.",
+        "Limitation: no real photo of an out-of-domain product was available; the left-out "
+        "folders are the closest measurement. Expect a share of real kettle or vacuum photos to "
+        "come back as a confident wrong category, which is why the UI always shows the top 3 "
+        "and lets the person pick.",
         "",
     ]
     return lines

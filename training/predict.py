@@ -4,14 +4,15 @@
     python -m training.predict outcomes --csv records.csv --out outcomes.csv
 
 The photo CSV has `path,category,confidence,top3` (`category` is `not recognised` below the
-threshold, `top3` joins three labels with `;`); an unreadable photo gets an empty confidence and
-its error code in `top3`. The outcome CSV has
+threshold, `top3` joins three labels with `;`); an unreadable photo is reported on stderr and
+gets `not recognised`, confidence 0 and an empty `top3`. The outcome CSV has
 `id,p_fixed,p_repairable,p_end_of_life,predicted_status,predicted_barrier` for every row of an
 Open Repair Data file (v0.2.1 or v0.3 columns).
 """
 
 import argparse
 import csv
+import sys
 from pathlib import Path
 
 import training  # noqa: F401  (puts smartre/ on sys.path)
@@ -37,7 +38,8 @@ def predict_images(list_file: Path, out: Path) -> int:
                 prediction = classifier.classify(load_photo(Path(path).read_bytes()))
             except (InvalidImage, OSError) as exc:
                 code = exc.code if isinstance(exc, InvalidImage) else "Unreadable"
-                writer.writerow([path, NOT_RECOGNISED, "", code])
+                print(f"{path}: {code}", file=sys.stderr)
+                writer.writerow([path, NOT_RECOGNISED, f"{0.0:.6f}", ""])
                 continue
             writer.writerow(
                 [
