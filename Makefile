@@ -124,5 +124,13 @@ openapi: vendor
 bench: vendor frontend
 	$(VPY) -m bench
 
+# Daily spend by service for the last DAYS days (Cost Explorer, as a table and
+# build/cost/daily-spend.png) and the month to date against STAGE's budget; needs AWS credentials.
+# The offline estimate for N analyses a month: .venv/bin/python -m infra.cost estimate
+DAYS  ?= 14
+STAGE ?= dev
+cost: $(STAMP)
+	$(VPY) -m infra.cost report --days $(DAYS) --stage $(STAGE)
+
 clean:
 	rm -rf $(VENV) smartre/vendor repairapp/vendor .localaws build frontend/node_modules frontend/dist
