@@ -28,7 +28,7 @@ class DeployError(RuntimeError):
 
 @dataclass(frozen=True)
 class DeployOptions:
-    budget: budget.BudgetSettings = field(
+    budget_settings: budget.BudgetSettings = field(
         default_factory=lambda: budget.BudgetSettings.parse(None, None)
     )
     alert_email: str | None = None
@@ -44,7 +44,7 @@ class DeployOptions:
         if bool(domain) != bool(certificate_arn):
             raise ValueError("SITE_DOMAIN and SITE_CERTIFICATE_ARN go together")
         return cls(
-            budget=budget.BudgetSettings.parse(
+            budget_settings=budget.BudgetSettings.parse(
                 env.get("BUDGET_AMOUNT"), env.get("BUDGET_CURRENCY")
             ),
             alert_email=env.get("ALERT_EMAIL") or None,
@@ -72,7 +72,7 @@ def apply_stack(clients: Clients, stage: Stage, options: DeployOptions) -> Repor
         stage = with_site_origins(stage, cloudfront.site_origins(existing, options.certificate))
     report = apply_foundation(clients, stage)
     topic = alerts.ensure_alerts_topic(clients("sns"), stage, options.alert_email, report)
-    budget.ensure_budget(clients("budgets"), stage, options.budget, topic, report)
+    budget.ensure_budget(clients("budgets"), stage, options.budget_settings, topic, report)
     return report
 
 
