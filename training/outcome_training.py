@@ -170,19 +170,24 @@ class Calibration:
         return _softmax(logits / self.temperature + self.bias)
 
 
-def fit_calibration(logits: Array, truth: NDArray[np.intp], networks: Sequence[str]) -> Calibration:
+def fit_calibration(
+    logits: Array, truth: NDArray[np.intp], networks: Sequence[str], *, with_bias: bool
+) -> Calibration:
     """Minimise the network-balanced log-loss of out-of-network predictions."""
     weights = network_weights(networks)
     rows = np.arange(len(truth))
 
+    def bias(params: Array) -> Array:
+        return np.concatenate([[0.0], params[1:]]) if with_bias else np.zeros(len(STATUSES))
+
     def loss(params: Array) -> float:
-        scaled = logits / np.exp(params[0]) + np.concatenate([[0.0], params[1:]])
+        scaled = logits / np.exp(params[0]) + bias(params)
         scaled = scaled - scaled.max(axis=1, keepdims=True)
         log_proba = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
         return float(-(weights * log_proba[rows, truth]).sum() / weights.sum())
 
     best = optimize.minimize(loss, np.zeros(3), method="L-BFGS-B")
-    return Calibration(float(np.exp(best.x[0])), np.concatenate([[0.0], best.x[1:]]))
+    return Calibration(float(np.exp(best.x[0])), bias(best.x))
 
 
 def calibrate(model: LogisticRegression, calibration: Calibration) -> None:
@@ -211,50 +216,79 @@ def barrier_records(records: Sequence[Record]) -> list[int]:
     return [i for i, r in enumerate(records) if r.status == "End of life" and r.barrier]
 
 
+CALIBRATIONS = {"none": None, "temperature": False, "temperature_and_bias": True}
+
+
+def _calibrated(
+    kind: str, logits: Array, truth: NDArray[np.intp], networks: Sequence[str]
+) -> Calibration:
+    with_bias = CALIBRATIONS[kind]
+    if with_bias is None:
+        return Calibration(1.0, np.zeros(len(STATUSES)))
+    return fit_calibration(logits, truth, networks, with_bias=with_bias)
+
+
 def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
-    """All held-out measurements, and the calibration fitted on every out-of-network prediction."""
+    """All held-out measurements, and the calibration to ship.
+
+    Three calibrations of the logits are compared leave-one-network-out (the scored network is
+    never in the data its calibration is fitted on); the one with the lowest mean log-loss over
+    the held-out networks is refitted on all out-of-network predictions and shipped.
+    """
     networks = np.array([r.network for r in data.records])
     names = sorted(set(networks))
     logits = np.zeros((len(data.records), len(STATUSES)))
     priors = {}
-    report: dict[str, Any] = {
-        "leave_one_network_out": {},
-        "uncalibrated_leave_one_network_out": {},
-        "unmasked_uncalibrated_leave_one_network_out": {},
-    }
+    report: dict[str, Any] = {"unmasked_leave_one_network_out": {}}
     for network in names:
         log.info("leave out %s", network)
         test = networks == network
         logits[test], priors[network] = _fit_and_logits(data, ~test, test)
-        report["uncalibrated_leave_one_network_out"][network] = status_metrics(
-            _softmax(logits[test]), data.truth[test], priors[network]
-        )
         if any(r.problem for r, t in zip(data.records, test, strict=True) if t):
             unmasked, _ = _fit_and_logits(data, ~test, test, masked=False)
-            report["unmasked_uncalibrated_leave_one_network_out"][network] = status_metrics(
+            report["unmasked_leave_one_network_out"][network] = status_metrics(
                 _softmax(unmasked), data.truth[test], priors[network]
             )
-    for network in names:
-        test = networks == network
-        calibration = fit_calibration(logits[~test], data.truth[~test], list(networks[~test]))
-        report["leave_one_network_out"][network] = {
-            **status_metrics(calibration.apply(logits[test]), data.truth[test], priors[network]),
-            "temperature": calibration.temperature,
+    by_kind: dict[str, dict[str, dict[str, float]]] = {}
+    for kind in CALIBRATIONS:
+        by_kind[kind] = {}
+        for network in names:
+            test = networks == network
+            calibration = _calibrated(kind, logits[~test], data.truth[~test], list(networks[~test]))
+            by_kind[kind][network] = status_metrics(
+                calibration.apply(logits[test]), data.truth[test], priors[network]
+            )
+    mean_loss = {
+        kind: float(np.mean([r["log_loss"] for r in rows.values()]))
+        for kind, rows in by_kind.items()
+    }
+    chosen = min(mean_loss, key=lambda kind: mean_loss[kind])
+    report["leave_one_network_out"] = by_kind[chosen]
+    report["uncalibrated_leave_one_network_out"] = by_kind["none"]
+    report["calibration_comparison"] = {
+        kind: {
+            "mean_log_loss": mean_loss[kind],
+            "mean_accuracy": float(np.mean([r["accuracy"] for r in rows.values()])),
+            "mean_macro_f1": float(np.mean([r["macro_f1"] for r in rows.values()])),
+            "mean_ece": float(np.mean([r["ece"] for r in rows.values()])),
         }
+        for kind, rows in by_kind.items()
+    }
     dates = np.array([r.date for r in data.records])
     dated = dates != ""
     before, after = dated & (dates < DATE_CUTOFF), dated & (dates >= DATE_CUTOFF)
     log.info("date split at %s", DATE_CUTOFF)
     date_logits, date_prior = _fit_and_logits(data, before, after)
-    report["uncalibrated_by_date"] = status_metrics(
-        _softmax(date_logits), data.truth[after], date_prior
-    )
-    early = fit_calibration(logits[before], data.truth[before], list(networks[before]))
+    early = _calibrated(chosen, logits[before], data.truth[before], list(networks[before]))
     report["by_date"] = status_metrics(early.apply(date_logits), data.truth[after], date_prior)
     report["barrier_leave_one_network_out"] = evaluate_barriers(data)
     report["masked_text_share"] = masked_share(data.records)
-    final = fit_calibration(logits, data.truth, list(networks))
-    report["calibration"] = {"temperature": final.temperature, "bias": final.bias.tolist()}
+    final = _calibrated(chosen, logits, data.truth, list(networks))
+    report["calibration"] = {
+        "kind": chosen,
+        "temperature": final.temperature,
+        "bias": final.bias.tolist(),
+    }
     return report, final
 
 
