@@ -16,7 +16,6 @@ from chalice import Blueprint, Response
 from chalicelib import __version__
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
 from chalicelib.guards import require_origin, require_staff
-from repaircore.request_context import current_request
 from chalicelib.services import (
     export,
     health,
@@ -29,6 +28,7 @@ from chalicelib.services import (
     vocabulary,
 )
 from repaircore.http import handles_errors, header, health_response, json_object, query_param
+from repaircore.request_context import current_request
 
 api = Blueprint(__name__)
 
