@@ -389,7 +389,10 @@ def _code(exc: ClientError) -> str:
 
 def _translate(exc: ClientError, what: str) -> Exception:
     code = _code(exc)
-    if code in _TRANSIENT:
+    # Any 5xx is DynamoDB's (or its front end's) failure, even one whose body botocore cannot
+    # parse into a code (an HTML 500 page comes back as code "500"): the request was fine.
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    if code in _TRANSIENT or status >= 500:
         logger.warning("dynamodb %s for %s", code, what)
         return ServiceUnavailable(f"the database is busy ({code}); try again shortly")
     unknown: Exception = exc

@@ -14,6 +14,7 @@ from localaws.patches import (
     budgets_update,
     cloudfront_config_fields,
     cloudfront_function_publish,
+    dynamodb_item_lock,
     lambda_invoke,
     s3_notification_filter,
     sfn_client_cache,
@@ -40,3 +41,4 @@ def apply_all(runtime: LambdaRuntime) -> None:
     cloudfront_config_fields.apply()
     cloudfront_function_publish.apply()
     budgets_update.apply()
+    dynamodb_item_lock.apply()
