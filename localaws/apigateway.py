@@ -11,13 +11,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from localaws.patches import chalice_local_gateway_responses
+from localaws.patches import chalice_local_backlog, chalice_local_gateway_responses
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
     chalice_local_gateway_responses.apply()
+    chalice_local_backlog.apply()
     sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != REPO_ROOT]
     for name in [m for m in sys.modules if m == "repaircore" or m.startswith("repaircore.")]:
         del sys.modules[name]  # the app must load its vendored copy

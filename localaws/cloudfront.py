@@ -78,6 +78,8 @@ class Distribution:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog is 5: a burst of concurrent viewers would be reset.
+    request_queue_size = 128
     distribution: Distribution
 
 
