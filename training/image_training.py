@@ -2,7 +2,8 @@
 
 Procedure (all seeds fixed):
 1. decode every photo with the production loader and crop it with the production code;
-2. learn the two codebooks (k-means) from the development photos only;
+2. learn the two codebooks (k-means) from the development photos only; every model below is
+   trained on each photo, its mirror image and two random zoomed crops (70-90 % of the short side);
 3. 3-fold cross-validation on the development photos gives out-of-fold confidences, from which the
    "not recognised" threshold is chosen (the lowest confidence that keeps the precision target);
 4. a model fitted on all development photos is measured once on the held-out photos (these numbers
@@ -40,6 +41,7 @@ SEED = 20250701
 C = 0.1
 SIFT_WORDS = 400
 PATCH_WORDS = 400
+AUGMENTED_VIEWS = 2
 TARGET_PRECISION = 0.95
 # Stand-ins for products the data has no photos of: each is left out of training entirely while
 # its category keeps other folders, and its photos should then come back "not recognised".
@@ -59,6 +61,7 @@ class FeatureSet:
     photos: list[Photo]
     features: Array  # (n, d) original
     mirrored: Array  # (n, d) horizontal flip
+    augmented: Array  # (AUGMENTED_VIEWS, n, d) random zoomed crops, for training only
 
 
 def decode(path: Path) -> Array:
@@ -100,16 +103,42 @@ def featurise(photos: list[Photo], pixels: list[Array], codebooks: Codebooks) ->
     mirrored = np.stack(
         [image_features(np.ascontiguousarray(rgb[:, ::-1]), codebooks) for rgb in pixels]
     )
-    return FeatureSet(photos, original, mirrored)
+    augmented = np.stack(
+        [
+            np.stack([image_features(view, codebooks) for view in zoomed_views(p.path, index)])
+            for index, p in enumerate(photos)
+        ],
+        axis=1,
+    )
+    return FeatureSet(photos, original, mirrored, augmented)
 
 
-def fit_classifier(features: Array, mirrored: Array, folders: list[str]) -> Pipeline:
-    """Logistic regression on the folders, trained on each photo and its mirror image."""
+def zoomed_views(path: Path, index: int) -> list[Array]:
+    """AUGMENTED_VIEWS random square crops (70-90 % of the short side), half of them mirrored."""
+    rng = np.random.default_rng([SEED, index])
+    image = load_photo(path.read_bytes())
+    width, height = image.size
+    views = []
+    for _ in range(AUGMENTED_VIEWS):
+        side = int(min(width, height) * rng.uniform(0.7, 0.9))
+        left = int(rng.integers(0, width - side + 1))
+        top = int(rng.integers(0, height - side + 1))
+        crop = image.crop((left, top, left + side, top + side))
+        pixels = square_pixels(crop)
+        views.append(np.ascontiguousarray(pixels[:, ::-1]) if rng.random() < 0.5 else pixels)
+    return views
+
+
+def fit_classifier(
+    features: Array, mirrored: Array, folders: list[str], augmented: Array | None = None
+) -> Pipeline:
+    """Logistic regression on the folders, trained on each photo, its mirror image and crops."""
     pipeline = make_pipeline(
         StandardScaler(),
         LogisticRegression(C=C, max_iter=500, class_weight="balanced", random_state=SEED),
     )
-    pipeline.fit(np.vstack([features, mirrored]), folders + folders)
+    views = [features, mirrored, *([] if augmented is None else list(augmented))]
+    pipeline.fit(np.vstack(views), folders * len(views))
     # The shipped weights are float32; round here so scikit-learn and numpy use the same numbers.
     model: LogisticRegression = pipeline.named_steps["logisticregression"]
     model.coef_ = model.coef_.astype(np.float32).astype(np.float64)
@@ -254,12 +283,20 @@ def unseen_folder_report(
     unseen = [i for i, f in enumerate(folders) if f in UNSEEN_FOLDERS]
     known = [i for i in test if folders[i] not in UNSEEN_FOLDERS]
     pipeline = fit_classifier(
-        data.features[train], data.mirrored[train], [folders[i] for i in train]
+        data.features[train],
+        data.mirrored[train],
+        [folders[i] for i in train],
+        data.augmented[:, train],
     )
     model = to_classifier(pipeline, codebooks, photos, threshold, "unseen")
 
     def probabilities(idx: list[int]) -> Array:
-        part = FeatureSet([photos[i] for i in idx], data.features[idx], data.mirrored[idx])
+        part = FeatureSet(
+            [photos[i] for i in idx],
+            data.features[idx],
+            data.mirrored[idx],
+            data.augmented[:, idx],
+        )
         return label_probabilities(model, part)
 
     unseen_confidence = probabilities(unseen).max(axis=1)
@@ -285,7 +322,12 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     folders = [p.folder for p in photos]
 
     def subset(idx: list[int]) -> FeatureSet:
-        return FeatureSet([photos[i] for i in idx], data.features[idx], data.mirrored[idx])
+        return FeatureSet(
+            [photos[i] for i in idx],
+            data.features[idx],
+            data.mirrored[idx],
+            data.augmented[:, idx],
+        )
 
     log.info("cross-validating the threshold")
     out_of_fold = np.zeros((len(photos), len(LABELS)))
@@ -294,7 +336,9 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     for train_pos, valid_pos in folds.split(dev_array, [folders[i] for i in dev]):
         train_idx, valid_idx = list(dev_array[train_pos]), list(dev_array[valid_pos])
         part = subset(train_idx)
-        pipeline = fit_classifier(part.features, part.mirrored, [folders[i] for i in train_idx])
+        pipeline = fit_classifier(
+            part.features, part.mirrored, [folders[i] for i in train_idx], part.augmented
+        )
         fold_model = to_classifier(pipeline, codebooks, photos, 0.0, version)
         out_of_fold[valid_idx] = label_probabilities(fold_model, subset(valid_idx))
     dev_truth = np.array([LABELS.index(photos[i].label) for i in dev])
@@ -304,7 +348,9 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     )
     log.info("fitting the evaluation model")
     development = subset(dev)
-    pipeline = fit_classifier(development.features, development.mirrored, [folders[i] for i in dev])
+    pipeline = fit_classifier(
+        development.features, development.mirrored, [folders[i] for i in dev], development.augmented
+    )
     evaluation_model = to_classifier(pipeline, codebooks, photos, threshold, version)
     held_out = subset(test)
     metrics: dict[str, Any] = {
@@ -322,7 +368,7 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     log.info("measuring rejection of object classes never seen in training")
     metrics["unseen_folders"] = unseen_folder_report(data, folders, dev, test, codebooks, threshold)
     log.info("fitting the shipped model on all photos")
-    final = fit_classifier(data.features, data.mirrored, folders)
+    final = fit_classifier(data.features, data.mirrored, folders, data.augmented)
     classifier = to_classifier(final, codebooks, photos, threshold, version)
     parity_rows = held_out.features[:8].astype(np.float32).astype(np.float64)
     metrics["parity_fixture"] = {

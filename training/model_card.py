@@ -35,7 +35,8 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "a 1/2×2/4×4 spatial pyramid, and 400 k-means colour-patch filters (Coates & Ng) pooled "
         f"per quadrant ({m['feature_dimensions']} dimensions). A standardised multinomial logistic "
         f"regression (C={IMAGE_C}, balanced class weights) is trained on the 35 photo folders with "
-        "mirror-image augmentation; a category's probability is the sum of its folders', averaged "
+        "each photo, its mirror image and two random zoomed crops (70–90 % of the short side); "
+        "a category's probability is the sum of its folders', averaged "
         "over the photo and its mirror image.",
         "",
         "**How measured.** A fixed hash of each file path holds out 25 % of every Caltech folder "
