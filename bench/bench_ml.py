@@ -63,7 +63,9 @@ def cold_start(with_pyc: bool) -> tuple[float, float, float]:
     walls, imports, loads = [], [], []
     with tempfile.TemporaryDirectory() as warm:
         if with_pyc:
-            subprocess.run([sys.executable, "-c", _COLD_START], env=_env(warm), check=True)
+            subprocess.run(
+                [sys.executable, "-c", _COLD_START], env=_env(warm), check=True, capture_output=True
+            )
         for _ in range(RUNS):
             with tempfile.TemporaryDirectory() as empty:
                 env = _env(warm if with_pyc else empty)

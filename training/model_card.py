@@ -36,8 +36,7 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         f"per quadrant ({m['feature_dimensions']} dimensions). A standardised multinomial logistic "
         f"regression (C={IMAGE_C}, balanced class weights) is trained on the 35 photo folders with "
         "each photo, its mirror image and two random zoomed crops (70–90 % of the short side); "
-        "a category's probability is the sum of its folders', averaged "
-        "over the photo and its mirror image.",
+        "a category's probability is the sum of its folders' probabilities.",
         "",
         "**How measured.** A fixed hash of each file path holds out 25 % of every Caltech folder "
         "and 50 % of the clothing `validation/` folder "

@@ -28,6 +28,7 @@ _SIFT_CELL = 4
 _HSV_BINS = (8, 3, 3)
 _PATCH = 6
 _COATES_SIZE = 64
+_COATES_STRIDE = 2
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 Array = NDArray[np.float64]
@@ -195,9 +196,9 @@ def bag_of_words(rgb: Array, centroids: Array) -> Array:
 
 
 def colour_patches(rgb: Array) -> tuple[Array, int, int]:
-    """Every 6x6 colour patch of the 64 px image, contrast-normalised (0-255 scale)."""
+    """6x6 colour patches of the 64 px image (stride 2), contrast-normalised (0-255 scale)."""
     small = rgb.reshape(_COATES_SIZE, 2, _COATES_SIZE, 2, 3).mean(axis=(1, 3)) * 255.0
-    windows = sliding_window_view(small, (_PATCH, _PATCH, 3))[:, :, 0]
+    windows = sliding_window_view(small, (_PATCH, _PATCH, 3))[::_COATES_STRIDE, ::_COATES_STRIDE, 0]
     rows, cols = windows.shape[:2]
     patches = windows.reshape(rows * cols, -1)
     patches = patches - patches.mean(axis=1, keepdims=True)
@@ -208,10 +209,13 @@ def colour_patches(rgb: Array) -> tuple[Array, int, int]:
 def learned_filters(rgb: Array, codebooks: Codebooks) -> Array:
     """Block 3: triangle activations of whitened patches, averaged per image quadrant."""
     patches, rows, cols = colour_patches(rgb)
-    white = (patches - codebooks.patch_mean) @ codebooks.patch_whitening
-    centroids = codebooks.patch_centroids
+    # float32 for the two matrix products: they dominate the photo latency, and the result is
+    # identical in training and inference because both run this function.
+    centred = (patches - codebooks.patch_mean).astype(np.float32)
+    white = centred @ codebooks.patch_whitening.astype(np.float32)
+    centroids = codebooks.patch_centroids.astype(np.float32)
     squared = (white**2).sum(axis=1, keepdims=True) - 2 * white @ centroids.T
-    distances = np.sqrt(np.maximum(squared + (centroids**2).sum(axis=1), 0.0))
+    distances = np.sqrt(np.maximum(squared + (centroids**2).sum(axis=1), 0.0)).astype(np.float64)
     active = np.maximum(distances.mean(axis=1, keepdims=True) - distances, 0.0)
     grid = active.reshape(rows, cols, -1)
     mid_r, mid_c = rows // 2, cols // 2

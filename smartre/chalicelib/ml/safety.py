@@ -7,6 +7,7 @@ whatever language the person chose; the message and advice come back in the requ
 ("no smoke", "geen rook", "kein Rauch", "pas de fumée") is ignored.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ class SafetyWarning:
 class _Rule:
     code: str
     severity: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]  # compiled on first use: compiling them all costs ~30 ms
     texts: dict[str, tuple[str, str]]
 
 
@@ -36,8 +37,8 @@ def _near(first: str, second: str, gap: int = 40) -> str:
     return rf"(?:(?:{first}){between}(?:{second})|(?:{second}){between}(?:{first}))"
 
 
-def _compile(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def _sources(*patterns: str) -> tuple[str, ...]:
+    return patterns
 
 
 _BATTERY = r"\b(?:batter\w*|accu\w*|akku\w*|batterij\w*|batterie\w*|pile\w*|li-?ion)"
@@ -65,7 +66,7 @@ _RULES = (
     _Rule(
         "battery_swollen_or_leaking",
         "danger",
-        _compile(_near(_BATTERY, _SWOLLEN)),
+        _sources(_near(_BATTERY, _SWOLLEN)),
         {
             "en": (
                 "A swollen or leaking battery can catch fire.",
@@ -92,7 +93,7 @@ _RULES = (
     _Rule(
         "burning_smell",
         "danger",
-        _compile(
+        _sources(
             r"\bburn\w*\s+smell|\bsmell\w*\s+(?:of\s+)?(?:burn\w*|burnt|scorch\w*)|\bburnt\s+smell",
             r"brandlucht|schroeilucht|ruikt\s+(?:naar\s+)?(?:verbrand|geschroeid|brand)",
             r"brandgeruch|schmorgeruch|riecht\s+(?:nach\s+)?(?:verbrannt|verschmort|brand)|verschmort",
@@ -122,7 +123,7 @@ _RULES = (
     _Rule(
         "smoke_or_sparks",
         "danger",
-        _compile(
+        _sources(
             r"\bsmok(?:e|es|ed|ing|y)\b(?!\s*(?:detector|alarm))|\bspark(?:s|ed|ing|y)?\b(?!\s*plug)"
             r"|\bflames?\b|\bcaught\s+fire\b|\bon\s+fire\b",
             r"\brook(?:t|te|ontwikkeling|wolk)?\b|\bvonk\w*|\bvlam(?:men)?\b|\bvlam\s+gevat",
@@ -156,7 +157,7 @@ _RULES = (
     _Rule(
         "damaged_mains_cable",
         "danger",
-        _compile(
+        _sources(
             _near(_CABLE, _DAMAGED, 30),
             r"\b(?:exposed|bare)\s+wires?\b|blote\s+draden|blanke\s+(?:drähte|adern)|fils?\s+dénudés?",
         ),
@@ -186,7 +187,7 @@ _RULES = (
     _Rule(
         "water_damage_mains",
         "warning",
-        _compile(
+        _sources(
             _near(_WATER, _WATER_EVENT, 25),
             r"\bwater\s*(?:damage|schade)|\bwasserschaden|dégâts?\s+des\s+eaux|\bvandskade",
             r"\b(?:got|gotten|became)\s+wet\b|\bnat\s+geworden|\bnass\s+geworden|\bmouillée?\b",
@@ -218,7 +219,7 @@ _RULES = (
     _Rule(
         "gas_appliance",
         "danger",
-        _compile(
+        _sources(
             r"\bgas\s*-?\s*(?:cooker|hob|heater|boiler|stove|oven|fire|appliance|leak|smell|"
             r"fornuis|kachel|ketel|lek|geur|lucht|herd|heizung|therme|leck|geruch|ofen)",
             r"\b(?:smell|lucht|geur|geruch|odeur|fuite|leak)\w*\s+(?:of\s+|van\s+|nach\s+|de\s+)?"
@@ -252,7 +253,7 @@ _RULES = (
     _Rule(
         "microwave_high_voltage",
         "danger",
-        _compile(
+        _sources(
             r"\bmicro-?\s?wave\w*|\bmagnetron\w*|\bmikrowelle\w*|micro-?\s?ondes?|\bmikroovn\w*"
         ),
         {
@@ -287,8 +288,13 @@ _NEGATION = re.compile(
 )
 
 
+@functools.cache
+def _compiled(sources: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(source, re.IGNORECASE) for source in sources)
+
+
 def _matches(rule: _Rule, text: str) -> bool:
-    for pattern in rule.patterns:
+    for pattern in _compiled(rule.patterns):
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 30) : match.start()]
             if not _NEGATION.search(before):
