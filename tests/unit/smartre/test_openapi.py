@@ -25,6 +25,4 @@ def test_the_document_is_valid_openapi() -> None:
 
 
 def test_the_committed_document_is_current() -> None:
-    assert json.loads(COMMITTED.read_text()) == document(), (
-        "stale: run `make openapi`"
-    )
+    assert json.loads(COMMITTED.read_text()) == document(), "stale: run `make openapi`"
