@@ -112,11 +112,12 @@ class Fields:
             return None
         if not isinstance(value, str):
             raise InvalidInput(f"{self._name(field)} must be a string", code="InvalidType")
-        value = clean_text(value)
+        # The limit applies to the text as sent (as documented), before cleaning shortens it.
         if len(value) > max_length:
             raise InvalidInput(
                 f"{self._name(field)} is longer than {max_length} characters", code="TooLong"
             )
+        value = clean_text(value)
         if len(value) < min_length or (required and not value):
             raise InvalidInput(f"{self._name(field)} is too short", code="TooShort")
         if pattern is not None and not pattern.fullmatch(value):

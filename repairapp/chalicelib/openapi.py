@@ -31,6 +31,16 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"oneOf": [schema, {"type": "null"}]}
 
 
+def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request body whose optional fields may also be null: the API reads null as absent."""
+    required = set(schema.get("required", []))
+    properties = {
+        name: value if name in required else _nullable(value)
+        for name, value in schema["properties"].items()
+    }
+    return {**schema, "properties": properties}
+
+
 def _object(
     properties: dict[str, Any], required: list[str] | None = None, *, closed: bool = True
 ) -> dict[str, Any]:
@@ -85,16 +95,18 @@ SCHEMAS: dict[str, Any] = {
             "expiresAt": TIMESTAMP,
         }
     ),
-    "TriageRequest": _object(
-        {
-            "imageId": {"type": "string", "pattern": f"^{IMAGE_ID.pattern}$"},
-            "description": {"type": "string", "minLength": 5, "maxLength": 2000},
-            "productCategory": {"type": "string", "description": "An ORDS category"},
-            "brand": {"type": "string", "maxLength": 100},
-            "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
-            "language": {"type": "string", "enum": list(LANGUAGES)},
-        },
-        required=["description", "language"],
+    "TriageRequest": _nulls_allowed(
+        _object(
+            {
+                "imageId": {"type": "string", "pattern": f"^{IMAGE_ID.pattern}$"},
+                "description": {"type": "string", "minLength": 5, "maxLength": 2000},
+                "productCategory": {"type": "string", "description": "An ORDS category"},
+                "brand": {"type": "string", "maxLength": 100},
+                "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
+                "language": {"type": "string", "enum": list(LANGUAGES)},
+            },
+            required=["description", "language"],
+        )
     ),
     "Analysis": {
         **_object(
@@ -209,15 +221,20 @@ SCHEMAS: dict[str, Any] = {
             "nextCursor": _nullable(STRING),
         }
     ),
-    "RepairUpdate": _object(
-        {
-            "status": STATUS,
-            "outcome": {**OUTCOME, "description": "Must match status if given"},
-            "barrier": {**BARRIER, "description": "Required for end_of_life, refused otherwise"},
-            "note": {"type": "string", "maxLength": 500},
-            "productCategory": {"type": "string", "description": "Correct the category"},
-        },
-        required=["status"],
+    "RepairUpdate": _nulls_allowed(
+        _object(
+            {
+                "status": STATUS,
+                "outcome": {**OUTCOME, "description": "Must match status if given"},
+                "barrier": {
+                    **BARRIER,
+                    "description": "Required for end_of_life, refused otherwise",
+                },
+                "note": {"type": "string", "maxLength": 500},
+                "productCategory": {"type": "string", "description": "Correct the category"},
+            },
+            required=["status"],
+        )
     ),
     "StaffSessionRequest": _object(
         {
@@ -420,10 +437,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/repairs", "GET"): {
         "summary": "The queue, one page at a time (oldest first; by status without filters)",
         "parameters": [
-            _query("status", STATUS, "Only this status"),
+            # An empty value means the parameter is absent (a form's blank field).
+            _query("status", {"anyOf": [STATUS, {"const": ""}]}, "Only this status"),
             _query("category", STRING, "Only this ORDS category"),
             _query("cursor", STRING, "nextCursor of the previous page (same filters)"),
-            _query("limit", {"type": "string", "pattern": "^[0-9]+$"}, "1-100, default 25"),
+            _query("limit", {"type": "string", "pattern": "^[0-9]{0,3}$"}, "1-100, default 25"),
         ],
         "responses": {
             "200": _json_response("A page", _ref("RepairPage")),

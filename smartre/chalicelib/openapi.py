@@ -25,6 +25,16 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
+    """A request body whose optional fields may also be null: the API reads null as absent."""
+    required = set(schema.get("required", []))
+    properties = {
+        name: value if name in required else _nullable(value)
+        for name, value in schema["properties"].items()
+    }
+    return {**schema, "properties": properties}
+
+
 def _probability() -> dict[str, Any]:
     return {"type": "number", "minimum": 0, "maximum": 1}
 
@@ -45,11 +55,13 @@ SCHEMAS: dict[str, Any] = {
             "checks": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },
-    "UploadRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {"contentType": {"enum": ["image/jpeg", "image/png", "image/webp"]}},
-    },
+    "UploadRequest": _nulls_allowed(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"contentType": {"enum": ["image/jpeg", "image/png", "image/webp"]}},
+        }
+    ),
     "Upload": {
         "type": "object",
         "required": ["imageId", "url", "fields", "maxBytes", "expiresAt"],
@@ -61,18 +73,20 @@ SCHEMAS: dict[str, Any] = {
             "expiresAt": {"type": "string", "format": "date-time"},
         },
     },
-    "AnalysisRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
-            "description": {"type": "string", "maxLength": 2000},
-            "productCategory": {"enum": list(ALL_CATEGORIES)},
-            "brand": {"type": "string", "maxLength": 100},
-            "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
-            "language": {"enum": list(LANGUAGES)},
-        },
-    },
+    "AnalysisRequest": _nulls_allowed(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
+                "description": {"type": "string", "maxLength": 2000},
+                "productCategory": {"enum": list(ALL_CATEGORIES)},
+                "brand": {"type": "string", "maxLength": 100},
+                "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
+                "language": {"enum": list(LANGUAGES)},
+            },
+        }
+    ),
     "Confidence": {
         "type": "object",
         "required": ["label", "confidence"],
@@ -162,17 +176,19 @@ SCHEMAS: dict[str, Any] = {
             "createdAt": {"type": "string", "format": "date-time"},
         },
     },
-    "FeedbackRequest": {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "productCategory": {"enum": list(ALL_CATEGORIES)},
-            "outcome": {"enum": list(REPAIR_OUTCOMES)},
-            "barrier": {"enum": list(REPAIR_BARRIERS)},
-            "source": {"type": "string", "maxLength": 50},
-            "reference": {"type": "string", "maxLength": 100},
-        },
-    },
+    "FeedbackRequest": _nulls_allowed(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "productCategory": {"enum": list(ALL_CATEGORIES)},
+                "outcome": {"enum": list(REPAIR_OUTCOMES)},
+                "barrier": {"enum": list(REPAIR_BARRIERS)},
+                "source": {"type": "string", "maxLength": 50},
+                "reference": {"type": "string", "maxLength": 100},
+            },
+        }
+    ),
     "Feedback": {
         "type": "object",
         "required": ["analysisId", "labelId", "createdAt", "truth", "predicted"],
@@ -190,24 +206,26 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {lang: {"type": "string"} for lang in LANGUAGES},
     },
-    "ProductInput": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["category", "name", "typicalRepair"],
-        "properties": {
-            "category": {"enum": list(ALL_CATEGORIES)},
-            "name": _ref("LocalisedText"),
-            "typicalRepair": _ref("LocalisedText"),
-            "commonFaults": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    lang: {"type": "array", "maxItems": 12, "items": {"type": "string"}}
-                    for lang in LANGUAGES
+    "ProductInput": _nulls_allowed(
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["category", "name", "typicalRepair"],
+            "properties": {
+                "category": {"enum": list(ALL_CATEGORIES)},
+                "name": _ref("LocalisedText"),
+                "typicalRepair": _ref("LocalisedText"),
+                "commonFaults": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        lang: {"type": "array", "maxItems": 12, "items": {"type": "string"}}
+                        for lang in LANGUAGES
+                    },
                 },
             },
-        },
-    },
+        }
+    ),
     "Product": {
         "type": "object",
         "required": ["productId", "category", "name", "typicalRepair", "version"],
