@@ -47,8 +47,9 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "with the same settings (so it has seen the held-out photos; its own accuracy on unseen "
         "photos is not separately measured). Design choices (features, C, augmentation) were "
         "made on development folds; the held-out figures were read after each of the last "
-        "three training runs, the last change between them being a speed-up (no mirror "
-        "averaging at inference, which cost about 1 point of held-out top-1).",
+        "three training runs; the last change was a speed-up (no mirror averaging at inference, "
+        "patch filters at stride 2) that moved held-out top-1 from 85.0 % to 84.3 % and top-3 "
+        "from 94.9 % to 94.2 %.",
         "",
         "| split | photos | top-1 | top-3 | Caltech top-1 | Caltech top-3 | clothing top-1 |",
         "|---|---|---|---|---|---|---|",
