@@ -51,7 +51,8 @@ def main() -> None:
         first_ms, _ = analyse({**body, "imageId": new_photo()}, 0)
         print(f"first call (cold Lambda workers, models loading): {first_ms:.0f} ms")
 
-        photo_text, branches = [], {"photoMs": [], "assessmentMs": [], "mergeMs": []}
+        photo_text: list[float] = []
+        branches: dict[str, list[float]] = {"photoMs": [], "assessmentMs": [], "mergeMs": []}
         for n in range(1, SAMPLES + 1):
             elapsed, analysis = analyse({**body, "imageId": new_photo()}, n)
             photo_text.append(elapsed)
