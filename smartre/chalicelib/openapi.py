@@ -26,10 +26,18 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request body whose optional fields may also be null: the API reads null as absent."""
+    """A request body whose optional fields may also be null, and its optional strings empty:
+    the API reads both as "absent"."""
     required = set(schema.get("required", []))
+
+    def optional(value: dict[str, Any]) -> dict[str, Any]:
+        blank: list[dict[str, Any]] = [{"type": "null"}]
+        if value.get("type") == "string" or "enum" in value:
+            blank.append({"const": ""})
+        return {"anyOf": [value, *blank]}
+
     properties = {
-        name: value if name in required else _nullable(value)
+        name: value if name in required else optional(value)
         for name, value in schema["properties"].items()
     }
     return {**schema, "properties": properties}
