@@ -19,7 +19,7 @@ PYTEST    := $(VPY) -m pytest -p no:cacheprovider
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e \
+.PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
         bench train predict-images predict-outcomes openapi cost clean browser
 
@@ -99,7 +99,12 @@ integration: vendor
 e2e: vendor frontend browser
 	@if [ -d tests/e2e ] && ls tests/e2e/test_*.py >/dev/null 2>&1; then $(PYTEST) tests/e2e; fi
 
-test: lint typecheck unit integration e2e
+# Hostile input, faults, concurrency, access and API fuzzing against the whole local stack
+# (docs/reliability.md); its 500-request and load runs are in `make bench`.
+reliability: vendor
+	$(PYTEST) tests/reliability
+
+test: lint typecheck unit integration reliability e2e
 	@echo "make test: all green"
 
 # --- models, benchmarks, operations -------------------------------------------------------------
