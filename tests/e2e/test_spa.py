@@ -91,6 +91,23 @@ def test_citizen_reports_a_broken_item_and_follows_the_repair(
     cold_page = cold.new_page()
     cold_page.goto(triage_url)
     expect(cold_page.get_by_role("heading", name="Chances of the repair")).to_be_visible()
+
+    # And picking the category there re-runs the triage with the description the analysis
+    # carries (nothing asked again), with the categories named in the language chosen
+    cold_page.select_option("#language-select", "fr")
+    expect(cold_page.get_by_role("heading", name="Chances de réparation")).to_be_visible()
+    toggle = cold_page.get_by_role("button", name="Choisissez la catégorie vous-même")
+    if toggle.count():
+        toggle.click()
+    expect(cold_page.locator('#pick-category option[value="Desktop computer"]')).to_have_text(
+        "Ordinateur de bureau"
+    )
+    cold_page.select_option("#pick-category", "Desktop computer")
+    expect(cold_page.locator("#pick-description")).to_have_count(0)
+    screenshot(cold_page, "03b-triage-pick-category-fr")
+    cold_page.get_by_role("button", name="Mettre à jour mon diagnostic").click()
+    cold_page.wait_for_url(lambda url: url != triage_url and "/triage/" in url)
+    expect(cold_page.locator(".category__label")).to_have_text("Ordinateur de bureau")
     cold.close()
 
     # When the person asks for a repair, first with a bad postcode
@@ -213,7 +230,12 @@ def test_staff_accept_and_close_as_fixed_changes_the_stats(
     desktop.wait_for_url(re.compile(rf"/staff/repairs/{repair_id}$"))
     expect(desktop.get_by_test_id("staff-status")).to_have_text("Submitted")
     save_status(desktop, "Accept", "Accepted by a volunteer")
-    save_status(desktop, "Start the repair", "Being repaired")
+    # (correcting the category on the way: it travels with a status change)
+    desktop.get_by_label("Start the repair").check()
+    desktop.select_option("#correct-category", "Kettle")
+    desktop.get_by_role("button", name="Save").click()
+    expect(desktop.get_by_test_id("staff-status")).to_have_text("Being repaired")
+    expect(desktop.get_by_test_id("staff-category")).to_have_text("Kettle")
     desktop.get_by_label("Close as fixed").check()
     desktop.fill("#note", "Replaced the fuse")
     desktop.get_by_role("button", name="Save").click()
@@ -223,8 +245,12 @@ def test_staff_accept_and_close_as_fixed_changes_the_stats(
     # Then the stats count one more fixed item
     after = fixed_count(desktop, site)
     assert after == before + 1
-    expect(desktop.locator("svg.chart .chart__label", has_text="Toaster")).to_be_visible()
+    expect(desktop.locator("svg.chart .chart__label", has_text="Kettle")).to_be_visible()
     screenshot(desktop, "13-staff-stats")
+    # ...named in the volunteer's language
+    desktop.select_option("#language-select", "nl")
+    expect(desktop.locator("svg.chart .chart__label", has_text="Waterkoker")).to_be_visible()
+    screenshot(desktop, "13b-staff-stats-nl")
     assert_no_unexpected_errors(errors)
 
 

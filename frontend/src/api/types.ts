@@ -1,5 +1,6 @@
 // Response and request shapes of the RepairApp API, as written in docs/api.md (the contract).
-// Vocabulary values (categories, barriers) are Open Repair Data strings and stay untranslated.
+// Vocabulary values (categories, outcomes, barriers) are the English Open Repair Data names in
+// both directions; the UI shows them in its own language (i18n/vocabulary.ts).
 
 export type Language = 'en' | 'nl' | 'fr' | 'de'
 
@@ -87,6 +88,8 @@ export interface Analysis {
   modelVersions: Record<string, string>
   inputs: {
     imageId: string | null
+    /** The citizen's own words, as sent: what a re-run with a picked category sends again. */
+    description: string | null
     productCategory: string | null
     brand: string | null
     productAgeYears: number | null
@@ -174,11 +177,17 @@ export interface StaffRepair extends TrackedRepair {
   barrier?: string | null
 }
 
+/**
+ * A PATCH always moves the status on (the API refuses a request staying where it is), so a
+ * category correction travels with a status change.
+ */
 export interface RepairUpdate {
   status: RepairStatus
   outcome?: OutcomeLabel
   barrier?: string
   note?: string
+  /** An Open Repair Data category (English name) replacing the current one. */
+  productCategory?: string
 }
 
 export interface CategoryStats {

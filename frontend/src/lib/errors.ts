@@ -9,23 +9,25 @@ export interface ErrorText {
   /** The server's own message, shown for input errors where it names the field. */
   detail: string | null
   retryable: boolean
+  /** Seconds to wait before a retry can help (503 with Retry-After); 0 when there is no wait. */
+  waitSeconds: number
 }
 
 export function describeError(error: unknown): ErrorText {
   if (error instanceof PhotoError) {
-    return { key: `errors.${error.kind}`, params: {}, detail: null, retryable: false }
+    return { key: `errors.${error.kind}`, params: {}, detail: null, retryable: false, waitSeconds: 0 }
   }
   if (error instanceof ApiError) {
     if (error.kind === 'unavailable') {
       const seconds = error.retryAfterSeconds
       return seconds !== null && seconds > 0
-        ? { key: 'errors.unavailable', params: { seconds }, detail: null, retryable: true }
-        : { key: 'errors.unavailableNow', params: {}, detail: null, retryable: true }
+        ? { key: 'errors.unavailable', params: { seconds }, detail: null, retryable: true, waitSeconds: seconds }
+        : { key: 'errors.unavailableNow', params: {}, detail: null, retryable: true, waitSeconds: 0 }
     }
     const detail = error.kind === 'invalidInput' && error.message ? error.message : null
-    return { key: `errors.${error.kind}`, params: {}, detail, retryable: error.retryable }
+    return { key: `errors.${error.kind}`, params: {}, detail, retryable: error.retryable, waitSeconds: 0 }
   }
-  return { key: 'errors.unknown', params: {}, detail: null, retryable: true }
+  return { key: 'errors.unknown', params: {}, detail: null, retryable: true, waitSeconds: 0 }
 }
 
 export function errorKind(error: unknown): string | null {

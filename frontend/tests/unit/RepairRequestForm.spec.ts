@@ -1,5 +1,5 @@
 // The repair request form: client-side validation mirrors the API; a valid form is sent once.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import RepairRequestForm from '../../src/components/RepairRequestForm.vue'
 import { ApiError, createRepair } from '../../src/api/client'
@@ -21,6 +21,10 @@ async function fill(wrapper: ReturnType<typeof mount>, values: { name?: string; 
 function render() {
   return mount(RepairRequestForm, { props: { analysisId: 'an_1' }, attachTo: document.body, ...mountOptions() })
 }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 beforeEach(() => {
   createRepairMock.mockReset()
@@ -75,7 +79,8 @@ describe('RepairRequestForm', () => {
     wrapper.unmount()
   })
 
-  it('shows a server failure with a retry that sends the same request again', async () => {
+  it('shows a busy service with a retry, after its wait, that sends the same request again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     createRepairMock
       .mockRejectedValueOnce(new ApiError('unavailable', 503, 'ServiceUnavailable', 'busy', 3))
       .mockResolvedValueOnce({ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '' })
@@ -83,9 +88,11 @@ describe('RepairRequestForm', () => {
     await fill(wrapper, {})
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    const alert = wrapper.find('[role="alert"]')
-    expect(alert.text()).toContain('try again in 3 seconds')
-    await alert.find('button').trigger('click')
+    const notice = wrapper.find('.notice--error')
+    expect(notice.find('[role="alert"]').text()).toContain('try again in 3 seconds')
+    expect(notice.find('button').attributes('disabled')).toBeDefined()
+    await vi.advanceTimersByTimeAsync(3000)
+    await notice.find('button').trigger('click')
     await flushPromises()
     expect(createRepairMock).toHaveBeenCalledTimes(2)
     expect(createRepairMock.mock.calls[0]).toEqual(createRepairMock.mock.calls[1])

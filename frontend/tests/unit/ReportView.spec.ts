@@ -1,6 +1,6 @@
 // The report screen end to end with a faked client: upload with progress, triage, navigation,
 // and a retry that does not upload the photo a second time.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import ReportView from '../../src/views/ReportView.vue'
@@ -46,6 +46,10 @@ async function choosePhoto(wrapper: Awaited<ReturnType<typeof render>>['wrapper'
   await input.trigger('change')
   await flushPromises()
 }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 beforeEach(() => {
   uploadMock.mockReset()
@@ -117,7 +121,8 @@ describe('ReportView', () => {
     wrapper.unmount()
   })
 
-  it('retries a failed triage without uploading the photo again', async () => {
+  it('retries a failed triage, after the wait the service asked for, without uploading the photo again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     uploadMock.mockResolvedValue('img_1')
     triageMock
       .mockRejectedValueOnce(new ApiError('unavailable', 503, 'ServiceUnavailable', '', 2))
@@ -127,9 +132,10 @@ describe('ReportView', () => {
     await wrapper.find('#description').setValue('Lamp flickers and buzzes')
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    const alert = wrapper.find('[role="alert"]')
-    expect(alert.text()).toContain('try again in 2 seconds')
-    await alert.find('button').trigger('click')
+    const notice = wrapper.find('.notice--error')
+    expect(notice.find('[role="alert"]').text()).toContain('try again in 2 seconds')
+    await vi.advanceTimersByTimeAsync(2000)
+    await notice.find('button').trigger('click')
     await flushPromises()
     expect(uploadMock).toHaveBeenCalledTimes(1)
     expect(triageMock).toHaveBeenCalledTimes(2)
@@ -145,8 +151,9 @@ describe('ReportView', () => {
     await wrapper.find('#description').setValue('Zip is broken on my coat')
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    expect(wrapper.find('[role="alert"]').text()).toContain('internet connection')
-    expect(wrapper.find('[role="alert"] button').exists()).toBe(true)
+    const notice = wrapper.find('.notice--error')
+    expect(notice.find('[role="alert"]').text()).toContain('internet connection')
+    expect(notice.find('button').attributes('disabled')).toBeUndefined()
     wrapper.unmount()
   })
 
@@ -155,9 +162,9 @@ describe('ReportView', () => {
     resizeMock.mockRejectedValueOnce(new PhotoError('notAnImage', 'decode failed'))
     const { wrapper } = await render()
     await choosePhoto(wrapper)
-    const alert = wrapper.find('.photo-picker [role="alert"]')
-    expect(alert.text()).toContain('not a photo we can read')
-    expect(alert.find('button').exists()).toBe(false)
+    const notice = wrapper.find('.photo-picker .notice--error')
+    expect(notice.find('[role="alert"]').text()).toContain('not a photo we can read')
+    expect(notice.find('button').exists()).toBe(false)
     wrapper.unmount()
   })
 

@@ -1,5 +1,6 @@
-// Staff status changes: outcome recorded on close, barrier required for end of life, version
-// conflicts shown with a reload (never swallowed, never retried blindly).
+// Staff status changes: outcome recorded on close, barrier required for end of life, the category
+// corrected along the way, version conflicts shown with a reload (never swallowed, never retried
+// blindly).
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import StatusChangeForm from '../../src/components/staff/StatusChangeForm.vue'
@@ -12,7 +13,12 @@ vi.mock('../../src/api/client', async (importOriginal) => {
   return {
     ...actual,
     updateRepair: vi.fn(),
-    getVocabulary: vi.fn(async () => ({ categories: [], outcomes: [], barriers: ['Spare parts not available', 'No way to open product'], languages: [] })),
+    getVocabulary: vi.fn(async () => ({
+      categories: ['Kettle', 'Toaster', 'Coffee maker'],
+      outcomes: [],
+      barriers: ['Spare parts not available', 'No way to open product'],
+      languages: [],
+    })),
   }
 })
 const updateMock = vi.mocked(updateRepair)
@@ -33,8 +39,8 @@ function repair(overrides: Partial<StaffRepair> = {}): StaffRepair {
   }
 }
 
-function render(props = repair()) {
-  return mount(StatusChangeForm, { props: { repair: props }, ...mountOptions() })
+function render(props = repair(), locale: 'en' | 'nl' | 'fr' | 'de' = 'en') {
+  return mount(StatusChangeForm, { props: { repair: props }, ...mountOptions({}, locale) })
 }
 
 async function choose(wrapper: ReturnType<typeof render>, status: string) {
@@ -98,5 +104,67 @@ describe('StatusChangeForm', () => {
     await conflict.find('button').trigger('click')
     expect(wrapper.emitted('reload')).toHaveLength(1)
     expect(updateMock).toHaveBeenCalledTimes(1)
+  })
+
+  it('shows the barriers in the UI language and sends the English name', async () => {
+    updateMock.mockResolvedValue(repair({ status: 'end_of_life', version: 4 }))
+    const wrapper = render(repair(), 'nl')
+    await choose(wrapper, 'end_of_life')
+    const options = wrapper.findAll('#barrier option').slice(1)
+    expect(options.map((option) => option.text())).toEqual(['Geen reserveonderdelen te krijgen', 'Het toestel kan niet geopend worden'])
+    await wrapper.find('#barrier').setValue('Spare parts not available')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, expect.objectContaining({ barrier: 'Spare parts not available' }))
+  })
+
+  it('corrects the product category together with the status change', async () => {
+    updateMock.mockResolvedValue(repair({ status: 'accepted', productCategory: 'Coffee maker', version: 4 }))
+    const wrapper = render(repair({ status: 'submitted' }))
+    // The category field comes with a chosen status (the API takes it only with one).
+    expect(wrapper.find('#correct-category').exists()).toBe(false)
+    await choose(wrapper, 'accepted')
+    const select = wrapper.find<HTMLSelectElement>('#correct-category')
+    expect(select.element.value).toBe('Kettle') // starts as the current category
+    expect(select.attributes('aria-describedby')).toBe('correct-category-hint')
+    await select.setValue('Coffee maker')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, { status: 'accepted', productCategory: 'Coffee maker' })
+    expect(wrapper.find('[role="status"]').text()).toBe('Saved: Accepted by a volunteer. Category corrected: Coffee maker.')
+  })
+
+  it('sets a category on a request that had none', async () => {
+    updateMock.mockResolvedValue(repair({ status: 'accepted', productCategory: 'Toaster', version: 4 }))
+    const wrapper = render(repair({ status: 'submitted', productCategory: null }))
+    await choose(wrapper, 'accepted')
+    expect(wrapper.find<HTMLSelectElement>('#correct-category').element.value).toBe('')
+    await wrapper.find('#correct-category').setValue('Toaster')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, { status: 'accepted', productCategory: 'Toaster' })
+  })
+
+  it('shows a stale category correction as a conflict, and starts again from the reloaded request', async () => {
+    updateMock.mockImplementation(async () => {
+      throw new ApiError('preconditionFailed', 412, 'PreconditionFailed', 'stale')
+    })
+    const wrapper = render(repair({ status: 'submitted' }))
+    await choose(wrapper, 'accepted')
+    await wrapper.find('#correct-category').setValue('Toaster')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, { status: 'accepted', productCategory: 'Toaster' })
+    const conflict = wrapper.find('[data-testid="conflict"]')
+    expect(conflict.text()).toContain('Changed by someone else')
+    await conflict.find('button').trigger('click')
+    expect(wrapper.emitted('reload')).toHaveLength(1)
+    expect(updateMock).toHaveBeenCalledTimes(1)
+    // The view reloads: someone else had accepted it and set the category meanwhile.
+    await wrapper.setProps({ repair: repair({ status: 'accepted', productCategory: 'Coffee maker', version: 4 }) })
+    expect(wrapper.find('[data-testid="conflict"]').exists()).toBe(false)
+    expect(wrapper.find('input[value="accepted"]').exists()).toBe(false)
+    await choose(wrapper, 'in_repair')
+    expect(wrapper.find<HTMLSelectElement>('#correct-category').element.value).toBe('Coffee maker')
   })
 })

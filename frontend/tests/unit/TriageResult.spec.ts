@@ -97,7 +97,47 @@ describe('TriageResult', () => {
     const text = render().text()
     expect(text).toContain('Spare parts not available (44% likely')
     expect(text).toContain('Replace the battery')
-    expect(text).toContain('Of 5.123 Laptop repairs')
+    expect(text).toContain('Of 5.123 repairs in the category Laptop')
+  })
+
+  it('names categories, outcomes and barriers in the UI language', () => {
+    const analysis = makeAnalysis({
+      productCategory: {
+        label: 'Toaster',
+        confidence: 0.3,
+        recognised: false,
+        top3: [
+          { label: 'Toaster', confidence: 0.3 },
+          { label: 'Kettle', confidence: 0.2 },
+        ],
+      },
+      outcome: { fixed: 0.2, repairable: 0.1, endOfLife: 0.7, predicted: 'End of life' },
+      barrier: { label: 'No way to open product', confidence: 0.5 },
+      similarRepairs: {
+        category: 'Toaster',
+        records: 812,
+        fixed: 0.3,
+        repairable: 0.1,
+        endOfLife: 0.6,
+        topBarriers: [{ label: 'Spare parts too expensive', share: 0.4 }],
+      },
+    })
+    // Intl puts a no-break space before the German percent sign.
+    const text = mount(TriageResult, { props: { analysis }, ...mountOptions({}, 'de') }).text().replace(/\s/g, ' ')
+    expect(text).toContain('Toaster (30 %)') // "Toaster" is German too
+    expect(text).toContain('Wasserkocher (20 %)')
+    expect(text).toContain('Am wahrscheinlichsten: Lebensende')
+    expect(text).toContain('Gerät lässt sich nicht öffnen (zu 50 % wahrscheinlich')
+    expect(text).toContain('Reparaturen der Kategorie Toaster')
+    expect(text).toContain('Ersatzteile zu teuer: 40 %')
+    expect(text).not.toMatch(/Kettle|No way to open|Spare parts|End of life/)
+  })
+
+  it('shows the chosen category in the UI language', () => {
+    const analysis = makeAnalysis()
+    analysis.inputs.productCategory = 'Unpowered - Bicycle'
+    const wrapper = mount(TriageResult, { props: { analysis }, ...mountOptions({}, 'nl') })
+    expect(wrapper.find('.category__label').text()).toBe('Fiets')
   })
 
   it('copes with an answer that has no barrier, advice or history', () => {

@@ -1,15 +1,22 @@
-// Test helpers: English messages loaded statically, a fake analysis, a fake XHR for uploads.
+// Test helpers: messages loaded statically (English unless a test asks for another language), a
+// fake analysis, a fake XHR for uploads.
 import { createI18n } from 'vue-i18n'
 import { RouterLinkStub } from '@vue/test-utils'
 import en from '../../src/i18n/locales/en'
+import nl from '../../src/i18n/locales/nl'
+import fr from '../../src/i18n/locales/fr'
+import de from '../../src/i18n/locales/de'
+import type { Locale } from '../../src/i18n'
 import type { Analysis } from '../../src/api/types'
 
-export function makeI18n() {
-  return createI18n({ legacy: false, locale: 'en', messages: { en }, missingWarn: false, fallbackWarn: false })
+const MESSAGES = { en, nl, fr, de }
+
+export function makeI18n(locale: Locale = 'en') {
+  return createI18n({ legacy: false, locale, messages: { [locale]: MESSAGES[locale] }, missingWarn: false, fallbackWarn: false })
 }
 
-export function mountOptions(extra: Record<string, unknown> = {}) {
-  return { global: { plugins: [makeI18n()], stubs: { RouterLink: RouterLinkStub } }, ...extra }
+export function mountOptions(extra: Record<string, unknown> = {}, locale: Locale = 'en') {
+  return { global: { plugins: [makeI18n(locale)], stubs: { RouterLink: RouterLinkStub } }, ...extra }
 }
 
 export function makeAnalysis(overrides: Partial<Analysis> = {}): Analysis {
@@ -40,7 +47,14 @@ export function makeAnalysis(overrides: Partial<Analysis> = {}): Analysis {
     partial: false,
     missing: [],
     modelVersions: { image: 'i1', outcome: 'o1', safety: 's1' },
-    inputs: { imageId: 'img_1', productCategory: null, brand: null, productAgeYears: 4, language: 'en' },
+    inputs: {
+      imageId: 'img_1',
+      description: 'The battery does not charge any more',
+      productCategory: null,
+      brand: null,
+      productAgeYears: 4,
+      language: 'en',
+    },
     createdAt: '2026-11-27T16:00:00Z',
     ...overrides,
   }

@@ -1,11 +1,18 @@
-// Every locale has every message, and every message compiles.
+// Every locale has every message, every message compiles, and the Open Repair Data vocabulary
+// the API speaks is translated in full.
 import { describe, expect, it, vi } from 'vitest'
 import { createI18n } from 'vue-i18n'
-import { detectLocale } from '../../src/i18n'
+import { defineComponent, h } from 'vue'
+import { mount } from '@vue/test-utils'
+import { detectLocale, type Locale } from '../../src/i18n'
+import { useVocabulary, type VocabularyLabels } from '../../src/i18n/vocabulary'
 import en from '../../src/i18n/locales/en'
 import nl from '../../src/i18n/locales/nl'
 import fr from '../../src/i18n/locales/fr'
 import de from '../../src/i18n/locales/de'
+import { makeI18n } from './helpers'
+// The contract: RepairApp's OpenAPI document lists every value GET /api/vocabulary can return.
+import openapi from '../../../repairapp/openapi.json'
 
 function keys(tree: object, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([name, value]) =>
@@ -39,5 +46,47 @@ describe('messages', () => {
     }
     expect(warn).not.toHaveBeenCalled()
     expect(error).not.toHaveBeenCalled()
+  })
+})
+
+describe('Open Repair Data vocabulary', () => {
+  const contract = (name: 'categories' | 'outcomes' | 'barriers'): string[] =>
+    openapi.components.schemas.Vocabulary.properties[name].items.enum
+
+  it.each([
+    ['categories', 46],
+    ['outcomes', 3],
+    ['barriers', 6],
+  ] as const)('translates exactly the %s of the contract (%i)', (group, count) => {
+    expect(contract(group)).toHaveLength(count)
+    for (const messages of [en, nl, fr, de]) expect(Object.keys(messages[group]).sort()).toEqual([...contract(group)].sort())
+  })
+
+  function labels(locale: Locale): VocabularyLabels {
+    let found: VocabularyLabels | null = null
+    mount(defineComponent({ setup: () => ((found = useVocabulary()), () => h('p')) }), { global: { plugins: [makeI18n(locale)] } })
+    return found!
+  }
+
+  it('shows the English ORDS names in the UI language', () => {
+    expect(labels('nl').category('Kettle')).toBe('Waterkoker')
+    expect(labels('fr').category('Unpowered - Textile')).toBe('Vêtement ou textile')
+    expect(labels('de').category('Hair & beauty item')).toBe('Haar- oder Pflegegerät')
+    expect(labels('de').category('Aircon/dehumidifier')).toBe('Klimagerät oder Luftentfeuchter')
+    expect(labels('fr').outcome('End of life')).toBe('Fin de vie')
+    expect(labels('nl').barrier('Spare parts too expensive')).toBe('Reserveonderdelen te duur')
+    expect(labels('en').category('Mobile')).toBe('Mobile phone')
+  })
+
+  it('knows the spelling of the repair records for a barrier (SmartRe sends it)', () => {
+    expect(labels('fr').barrier('Item too worn out')).toBe('Trop usé')
+    expect(labels('en').barrier('Item too worn out')).toBe('Too worn out')
+  })
+
+  it('shows a value it has no translation for as the API sent it', () => {
+    const en = labels('en')
+    expect(en.category('Hoverboard')).toBe('Hoverboard')
+    expect(en.category('Cars.Electric')).toBe('Cars.Electric') // path syntax is never looked up
+    expect(en.barrier('')).toBe('')
   })
 })

@@ -1,5 +1,5 @@
 // Smaller pieces: error messages, the timeline, the chart.
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ErrorNotice from '../../src/components/ErrorNotice.vue'
 import StatusTimeline from '../../src/components/StatusTimeline.vue'
@@ -9,15 +9,71 @@ import { PhotoError } from '../../src/lib/image'
 import { mountOptions } from './helpers'
 
 describe('ErrorNotice', () => {
-  it('announces a busy service with the Retry-After hint and a retry button', async () => {
-    const wrapper = mount(ErrorNotice, {
-      props: { error: new ApiError('unavailable', 503, 'ServiceUnavailable', '', 12) },
-      ...mountOptions(),
-    })
-    expect(wrapper.attributes('role')).toBe('alert')
-    expect(wrapper.text()).toContain('try again in 12 seconds')
-    await wrapper.find('button').trigger('click')
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const busy = (seconds: number | null) => new ApiError('unavailable', 503, 'ServiceUnavailable', '', seconds)
+
+  it('announces a busy service with the Retry-After hint', () => {
+    vi.useFakeTimers()
+    const wrapper = mount(ErrorNotice, { props: { error: busy(12) }, ...mountOptions() })
+    expect(wrapper.find('[role="alert"]').text()).toContain('try again in 12 seconds')
+  })
+
+  it('counts down the Retry-After and enables the retry button by itself when it ends', async () => {
+    vi.useFakeTimers()
+    const wrapper = mount(ErrorNotice, { props: { error: busy(3) }, ...mountOptions() })
+    const button = () => wrapper.find('button')
+    const status = () => wrapper.find('[role="status"]')
+    expect(button().attributes('disabled')).toBeDefined()
+    expect(button().text()).toBe('Try again in 3 s')
+    // The ticking label is not inside a live region: only the end is announced.
+    expect(wrapper.find('[role="alert"] button').exists()).toBe(false)
+    expect(status().text()).toBe('')
+    await button().trigger('click')
+    expect(wrapper.emitted('retry')).toBeUndefined()
+
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(button().text()).toBe('Try again in 2 s')
+    await vi.advanceTimersByTimeAsync(1999)
+    expect(button().text()).toBe('Try again in 1 s')
+    expect(button().attributes('disabled')).toBeDefined()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(button().attributes('disabled')).toBeUndefined()
+    expect(button().text()).toBe('Try again')
+    expect(status().text()).toBe('You can try again now.')
+    await button().trigger('click')
     expect(wrapper.emitted('retry')).toHaveLength(1)
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('keeps to the deadline when the timers run late (a throttled background tab)', async () => {
+    vi.useFakeTimers()
+    const wrapper = mount(ErrorNotice, { props: { error: busy(10) }, ...mountOptions() })
+    // The clock moves on without the timer firing, then the timer fires once.
+    vi.setSystemTime(Date.now() + 9500)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(wrapper.find('button').attributes('disabled')).toBeUndefined()
+  })
+
+  it('starts a new wait when a retry fails again, and stops counting when it goes away', async () => {
+    vi.useFakeTimers()
+    const wrapper = mount(ErrorNotice, { props: { error: busy(2) }, ...mountOptions() })
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(wrapper.find('button').text()).toBe('Try again')
+    await wrapper.setProps({ error: busy(5) })
+    expect(wrapper.find('button').text()).toBe('Try again in 5 s')
+    expect(wrapper.find('[role="status"]').text()).toBe('')
+    wrapper.unmount()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('offers the retry at once when the service gave no Retry-After', () => {
+    const wrapper = mount(ErrorNotice, { props: { error: busy(null) }, ...mountOptions() })
+    expect(wrapper.text()).toContain('try again in a moment')
+    expect(wrapper.find('button').attributes('disabled')).toBeUndefined()
+    expect(wrapper.find('[role="status"]').exists()).toBe(false)
   })
 
   it.each([

@@ -5,7 +5,9 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import TriageView from '../../src/views/TriageView.vue'
 import TrackingView from '../../src/views/TrackingView.vue'
-import { ApiError, getAnalysis, getTrackedRepair, triage } from '../../src/api/client'
+import StaffRepairView from '../../src/views/staff/StaffRepairView.vue'
+import { ApiError, getAnalysis, getStaffRepair, getTrackedRepair, triage } from '../../src/api/client'
+import type { Locale } from '../../src/i18n'
 import { makeAnalysis, makeI18n } from './helpers'
 
 vi.mock('../../src/api/client', async (importOriginal) => {
@@ -14,6 +16,7 @@ vi.mock('../../src/api/client', async (importOriginal) => {
     ...actual,
     getAnalysis: vi.fn(),
     getTrackedRepair: vi.fn(),
+    getStaffRepair: vi.fn(),
     triage: vi.fn(),
     getVocabulary: vi.fn(async () => ({ categories: ['Kettle', 'Toaster'], outcomes: [], barriers: [], languages: ['en'] })),
   }
@@ -21,10 +24,11 @@ vi.mock('../../src/api/client', async (importOriginal) => {
 const getAnalysisMock = vi.mocked(getAnalysis)
 const getTrackedMock = vi.mocked(getTrackedRepair)
 const triageMock = vi.mocked(triage)
+const getStaffRepairMock = vi.mocked(getStaffRepair)
 
 const Stub = { template: '<p>stub</p>' }
 
-async function mountAt(path: string, component: object, routes: { path: string; name: string }[]) {
+async function mountAt(path: string, component: object, routes: { path: string; name: string }[], locale: Locale = 'en') {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: routes.map((route) => ({ ...route, component: Stub })),
@@ -33,7 +37,7 @@ async function mountAt(path: string, component: object, routes: { path: string; 
   const route = router.currentRoute.value
   const props: Record<string, string> = { ...(route.params as Record<string, string>) }
   if (typeof route.query.token === 'string' || path.startsWith('/repairs')) props.token = (route.query.token as string) ?? ''
-  const wrapper = mount(component, { props, global: { plugins: [makeI18n(), router] } })
+  const wrapper = mount(component, { props, global: { plugins: [makeI18n(locale), router] } })
   await flushPromises()
   return { wrapper, router }
 }
@@ -42,6 +46,10 @@ const ROUTES = [
   { path: '/', name: 'report' },
   { path: '/triage/:analysisId', name: 'triage' },
   { path: '/repairs/:repairId', name: 'tracking' },
+  { path: '/staff', name: 'staff-queue' },
+  { path: '/staff/sign-in', name: 'staff-sign-in' },
+  { path: '/staff/stats', name: 'staff-stats' },
+  { path: '/staff/repairs/:repairId', name: 'staff-repair' },
 ]
 
 beforeEach(() => {
@@ -67,13 +75,59 @@ describe('TriageView', () => {
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
   })
 
-  it('re-runs the triage with the picked category (asking for the description on a cold link)', async () => {
-    getAnalysisMock.mockResolvedValue(
-      makeAnalysis({
-        analysisId: 'an_unknown',
-        productCategory: { label: 'Toaster', confidence: 0.2, recognised: false, top3: [{ label: 'Toaster', confidence: 0.2 }] },
-      }),
+  const NOT_RECOGNISED = {
+    label: 'Toaster',
+    confidence: 0.2,
+    recognised: false,
+    top3: [{ label: 'Toaster', confidence: 0.2 }],
+  }
+
+  it('re-runs the triage on a cold link with the description the analysis carries', async () => {
+    const analysis = makeAnalysis({ analysisId: 'an_unknown', productCategory: NOT_RECOGNISED })
+    analysis.inputs.description = '  The kettle stopped boiling  '
+    analysis.inputs.brand = 'Philips'
+    getAnalysisMock.mockResolvedValue(analysis)
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked' }))
+    const { wrapper, router } = await mountAt('/triage/an_unknown', TriageView, ROUTES)
+    // Not recognised: the picker is open straight away, and it does not ask for the words again.
+    expect(wrapper.find('#pick-category').exists()).toBe(true)
+    expect(wrapper.find('#pick-description').exists()).toBe(false)
+    await wrapper.find('#pick-category').setValue('Kettle')
+    await wrapper.find('#category-picker-form').trigger('submit')
+    await flushPromises()
+    expect(triageMock).toHaveBeenCalledWith({
+      imageId: 'img_1',
+      description: 'The kettle stopped boiling',
+      productCategory: 'Kettle',
+      brand: 'Philips',
+      productAgeYears: 4,
+      language: 'en',
+    })
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked')
+    // Nothing about the person is parked in the browser for this.
+    expect(sessionStorage.length).toBe(0)
+  })
+
+  it('re-runs with the analysis description after a reload of a page reached by re-running', async () => {
+    // The analysis in hand came from the first re-run; the reload loads it again from the API.
+    const picked = makeAnalysis({ analysisId: 'an_reloaded' })
+    picked.inputs.productCategory = 'Kettle'
+    getAnalysisMock.mockResolvedValue(picked)
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_again' }))
+    const { wrapper } = await mountAt('/triage/an_reloaded', TriageView, ROUTES)
+    await wrapper.find('.category-picker button').trigger('click')
+    await wrapper.find('#pick-category').setValue('Toaster')
+    await wrapper.find('#category-picker-form').trigger('submit')
+    await flushPromises()
+    expect(triageMock).toHaveBeenCalledWith(
+      expect.objectContaining({ description: 'The battery does not charge any more', productCategory: 'Toaster' }),
     )
+  })
+
+  it('asks for the description only when the analysis has no usable one', async () => {
+    const analysis = makeAnalysis({ analysisId: 'an_unknown', productCategory: NOT_RECOGNISED })
+    analysis.inputs.description = null
+    getAnalysisMock.mockResolvedValue(analysis)
     triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked' }))
     const { wrapper, router } = await mountAt('/triage/an_unknown', TriageView, ROUTES)
     expect(wrapper.find('[data-testid="not-recognised"]').exists()).toBe(true)
@@ -115,6 +169,13 @@ describe('TrackingView', () => {
     expect(wrapper.find('[aria-current="step"]').attributes('data-status')).toBe('accepted')
   })
 
+  it('names the item in the UI language', async () => {
+    getTrackedMock.mockResolvedValue(tracked)
+    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES, 'nl')
+    expect(wrapper.find('.facts').text()).toContain('Waterkoker')
+    expect(wrapper.find('.facts').text()).not.toContain('Kettle')
+  })
+
   it('answers a wrong token with the same friendly not-found as an unknown id', async () => {
     getTrackedMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
     const { wrapper } = await mountAt('/repairs/rp_1?token=wrong', TrackingView, ROUTES)
@@ -126,6 +187,31 @@ describe('TrackingView', () => {
     const { wrapper } = await mountAt('/repairs/rp_1', TrackingView, ROUTES)
     expect(getTrackedMock).not.toHaveBeenCalled()
     expect(wrapper.find('[data-testid="tracking-not-found"]').exists()).toBe(true)
+  })
+})
+
+describe('StaffRepairView', () => {
+  it('shows the category, outcome and barrier of a closed request in the UI language', async () => {
+    getStaffRepairMock.mockResolvedValue({
+      repairId: 'rp_2',
+      status: 'end_of_life',
+      history: [{ status: 'end_of_life', at: '2026-11-27T12:00:00Z' }],
+      productCategory: 'Kettle',
+      analysis: null,
+      createdAt: '2026-11-27T10:00:00Z',
+      updatedAt: '2026-11-27T12:00:00Z',
+      contact: null,
+      postcode: '3000',
+      version: 5,
+      outcome: 'End of life',
+      barrier: 'No way to open product',
+    })
+    const { wrapper } = await mountAt('/staff/repairs/rp_2', StaffRepairView, ROUTES, 'fr')
+    expect(getStaffRepairMock).toHaveBeenCalledWith('rp_2')
+    expect(wrapper.find('[data-testid="staff-category"]').text()).toBe('Bouilloire')
+    const facts = wrapper.find('.facts').text()
+    expect(facts).toContain('Fin de vie')
+    expect(facts).toContain('Impossible d’ouvrir l’appareil')
   })
 })
 
