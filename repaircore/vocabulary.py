@@ -108,9 +108,12 @@ class RepairBarrier(StrEnum):
 
 REPAIR_BARRIERS: Final[tuple[str, ...]] = tuple(b.value for b in RepairBarrier)
 
-# Spellings seen in partner data for the same barrier (e.g. Repair Cafe Wales writes "the").
+# Spellings the partner data uses for the schema's barriers: "No way to open the product"
+# (Repair Cafe Wales) and "Item too worn out" (the 2025 partner files; the schema's enum says
+# "Too worn out").
 _BARRIER_ALIASES: Final[dict[str, str]] = {
     "no way to open the product": RepairBarrier.NO_WAY_TO_OPEN.value,
+    "item too worn out": RepairBarrier.TOO_WORN_OUT.value,
 }
 
 

@@ -22,7 +22,7 @@ from chalicelib.services import catalogue
 from chalicelib.services.images import MAX_PHOTO_BYTES
 from chalicelib.services.merge import effective_category, merge
 from repaircore.errors import NotFound, PayloadTooLarge, ServiceUnavailable
-from repaircore.vocabulary import PHOTO_CATEGORIES
+from repaircore.vocabulary import PHOTO_CATEGORIES, canonical_barrier
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,8 @@ def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
     if prediction.barrier is None:
         return None
     label, confidence = prediction.barrier
-    return {"label": label, "confidence": round(float(confidence), 4)}
+    # The model learned the partner data's spellings; the API speaks the standard's.
+    return {"label": canonical_barrier(label) or label, "confidence": round(float(confidence), 4)}
 
 
 @workflow.lambda_function(name="assess_repair")
@@ -132,7 +133,10 @@ def _similar_dict(similar: Any) -> dict[str, Any]:
         "fixed": round(similar.fixed, 4),
         "repairable": round(similar.repairable, 4),
         "endOfLife": round(similar.end_of_life, 4),
-        "topBarriers": [{"label": b, "share": round(s, 4)} for b, s in similar.top_barriers],
+        "topBarriers": [
+            {"label": canonical_barrier(b) or b, "share": round(s, 4)}
+            for b, s in similar.top_barriers
+        ],
         "attribution": similar.attribution,
     }
 

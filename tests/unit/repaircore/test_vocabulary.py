@@ -64,6 +64,7 @@ def test_known_barrier_spellings_are_merged() -> None:
     assert canonical_barrier("No way to open the product") == "No way to open product"
     assert canonical_barrier("  no way to open   PRODUCT ") == "No way to open product"
     assert canonical_barrier("Too worn out") == "Too worn out"
+    assert canonical_barrier("Item too worn out") == "Too worn out"
     assert canonical_barrier("Broken beyond belief") is None
 
 
