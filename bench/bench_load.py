@@ -33,7 +33,7 @@ from localaws.stack import LocalStack, StackPorts
 from tests.conftest import data_dir
 from tests.support.http import call, upload
 
-RATES = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+RATES = (1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
 STEP_SECONDS = 20.0
 MAX_IN_FLIGHT = 32
 OBJECTIVE_P95_S = 1.0

@@ -143,15 +143,38 @@ class IdempotencyStore:
                 logger.warning("could not release idempotency key %s", pk)
             raise
         now = int(self._clock())
-        self._table.put(
-            {
-                "pk": pk,
-                "status": COMPLETED,
-                "requestHash": fingerprint,
-                "resourceId": resource_id,
-                "result": json.dumps(result, separators=(",", ":")),
-                "leaseUntil": now,
-                "expiresAt": now + self._ttl,
-            }
-        )
+        try:
+            self._table.put(
+                {
+                    "pk": pk,
+                    "status": COMPLETED,
+                    "requestHash": fingerprint,
+                    "resourceId": resource_id,
+                    "result": json.dumps(result, separators=(",", ":")),
+                    "leaseUntil": now,
+                    "expiresAt": now + self._ttl,
+                }
+            )
+        except BaseException:
+            # The work is done but its answer is not recorded, and the client will hear a 503
+            # with Retry-After: end the lease now (keeping the reserved id) so that the retry
+            # takes over at once and the resource's create-once write refuses a duplicate,
+            # instead of answering RequestInProgress until the lease runs out.
+            self._end_lease(pk, fingerprint, resource_id, now)
+            raise
         return result
+
+    def _end_lease(self, pk: str, fingerprint: str, resource_id: str, now: int) -> None:
+        try:
+            self._table.put(
+                {
+                    "pk": pk,
+                    "status": IN_PROGRESS,
+                    "requestHash": fingerprint,
+                    "resourceId": resource_id,
+                    "leaseUntil": now - 1,
+                    "expiresAt": now + self._ttl,
+                }
+            )
+        except Exception:
+            logger.warning("could not end the lease of idempotency key %s", pk)
