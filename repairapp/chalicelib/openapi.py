@@ -17,36 +17,10 @@ from chalicelib import __version__
 from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, REPAIR_ID, TRACKING_TOKEN
 from chalicelib.repairs import STATUSES
 from chalicelib.routes import ROUTES
+from repaircore.openapi import JSON, nullable, nulls_allowed, ref
 from repaircore.vocabulary import ALL_CATEGORIES, LANGUAGES, REPAIR_BARRIERS, REPAIR_OUTCOMES
 
-JSON = "application/json"
 KEY_PATTERN = "^[A-Za-z0-9_-]{8,128}$"
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
-
-
-def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request body whose optional fields may also be null, and its optional strings empty:
-    the API reads both as "absent"."""
-    required = set(schema.get("required", []))
-
-    def optional(value: dict[str, Any]) -> dict[str, Any]:
-        blank: list[dict[str, Any]] = [{"type": "null"}]
-        if value.get("type") == "string" or "enum" in value:
-            blank.append({"const": ""})
-        return {"anyOf": [value, *blank]}
-
-    properties = {
-        name: value if name in required else optional(value)
-        for name, value in schema["properties"].items()
-    }
-    return {**schema, "properties": properties}
 
 
 def _object(
@@ -103,7 +77,7 @@ SCHEMAS: dict[str, Any] = {
             "expiresAt": TIMESTAMP,
         }
     ),
-    "TriageRequest": _nulls_allowed(
+    "TriageRequest": nulls_allowed(
         _object(
             {
                 "imageId": {"type": "string", "pattern": f"^{IMAGE_ID.pattern}$"},
@@ -120,7 +94,7 @@ SCHEMAS: dict[str, Any] = {
         **_object(
             {
                 "analysisId": STRING,
-                "productCategory": _nullable(
+                "productCategory": nullable(
                     {
                         **LABEL_CONFIDENCE,
                         "properties": {
@@ -130,7 +104,7 @@ SCHEMAS: dict[str, Any] = {
                         },
                     }
                 ),
-                "outcome": _nullable(
+                "outcome": nullable(
                     _object(
                         {
                             "fixed": PROBABILITY,
@@ -141,10 +115,10 @@ SCHEMAS: dict[str, Any] = {
                         closed=False,
                     )
                 ),
-                "barrier": _nullable(LABEL_CONFIDENCE),
+                "barrier": nullable(LABEL_CONFIDENCE),
                 "safetyWarnings": {"type": "array", "items": {"type": "object"}},
-                "advice": _nullable({"type": "object"}),
-                "similarRepairs": _nullable({"type": "object"}),
+                "advice": nullable({"type": "object"}),
+                "similarRepairs": nullable({"type": "object"}),
                 "partial": {"type": "boolean"},
                 "missing": {"type": "array", "items": {"type": "object"}},
                 "modelVersions": {"type": "object"},
@@ -181,14 +155,14 @@ SCHEMAS: dict[str, Any] = {
             "trackingUrl": {"type": "string", "description": "The SPA's tracking page (path)"},
         }
     ),
-    "HistoryEntry": _object({"status": STATUS, "at": TIMESTAMP, "note": _nullable(STRING)}),
+    "HistoryEntry": _object({"status": STATUS, "at": TIMESTAMP, "note": nullable(STRING)}),
     "TrackedRepair": _object(
         {
             "repairId": STRING,
             "status": STATUS,
-            "history": {"type": "array", "items": _ref("HistoryEntry")},
-            "productCategory": _nullable(CATEGORY),
-            "analysis": _nullable(_ref("Analysis")),
+            "history": {"type": "array", "items": ref("HistoryEntry")},
+            "productCategory": nullable(CATEGORY),
+            "analysis": nullable(ref("Analysis")),
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
         }
@@ -197,27 +171,27 @@ SCHEMAS: dict[str, Any] = {
         {
             "repairId": STRING,
             "status": STATUS,
-            "history": {"type": "array", "items": _ref("HistoryEntry")},
-            "productCategory": _nullable(CATEGORY),
-            "analysis": _nullable(_ref("Analysis")),
+            "history": {"type": "array", "items": ref("HistoryEntry")},
+            "productCategory": nullable(CATEGORY),
+            "analysis": nullable(ref("Analysis")),
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
-            "contact": _nullable(
+            "contact": nullable(
                 {**_object({"name": STRING, "email": STRING}), "description": "null once closed"}
             ),
             "postcode": STRING,
             "version": {"type": "integer", "minimum": 1},
-            "outcome": _nullable(OUTCOME),
-            "barrier": _nullable(BARRIER),
-            "closedAt": _nullable(TIMESTAMP),
-            "feedbackStatus": _nullable({"type": "string", "enum": ["pending", "sent", "failed"]}),
+            "outcome": nullable(OUTCOME),
+            "barrier": nullable(BARRIER),
+            "closedAt": nullable(TIMESTAMP),
+            "feedbackStatus": nullable({"type": "string", "enum": ["pending", "sent", "failed"]}),
         }
     ),
     "RepairSummary": _object(
         {
             "repairId": STRING,
             "status": STATUS,
-            "productCategory": _nullable(CATEGORY),
+            "productCategory": nullable(CATEGORY),
             "postcode": STRING,
             "createdAt": TIMESTAMP,
             "updatedAt": TIMESTAMP,
@@ -225,11 +199,11 @@ SCHEMAS: dict[str, Any] = {
     ),
     "RepairPage": _object(
         {
-            "items": {"type": "array", "items": _ref("RepairSummary")},
-            "nextCursor": _nullable(STRING),
+            "items": {"type": "array", "items": ref("RepairSummary")},
+            "nextCursor": nullable(STRING),
         }
     ),
-    "RepairUpdate": _nulls_allowed(
+    "RepairUpdate": nulls_allowed(
         _object(
             {
                 "status": STATUS,
@@ -340,7 +314,7 @@ def _json_response(description: str, schema: dict[str, Any], **headers: Any) -> 
 
 
 def _error(description: str) -> dict[str, Any]:
-    return _json_response(description, _ref("Error"))
+    return _json_response(description, ref("Error"))
 
 
 ERRORS: dict[str, dict[str, Any]] = {
@@ -367,7 +341,7 @@ def _errors(*statuses: int) -> dict[str, Any]:
 
 
 def _body(schema: str) -> dict[str, Any]:
-    return {"required": True, "content": {JSON: {"schema": _ref(schema)}}}
+    return {"required": True, "content": {JSON: {"schema": ref(schema)}}}
 
 
 REPAIR_ID_PARAMETER = _path_parameter("repairId", REPAIR_ID.pattern)
@@ -377,19 +351,19 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/health", "GET"): {
         "summary": "Health of RepairApp and what it depends on (public)",
         "responses": {
-            "200": _json_response("All dependencies reachable", _ref("Health")),
-            "503": _json_response("Some dependency is not", _ref("Health")),
+            "200": _json_response("All dependencies reachable", ref("Health")),
+            "503": _json_response("Some dependency is not", ref("Health")),
         },
     },
     ("/api/vocabulary", "GET"): {
         "summary": "Open Repair Data categories, outcomes, barriers; the languages",
-        "responses": {"200": _json_response("The vocabulary", _ref("Vocabulary"))},
+        "responses": {"200": _json_response("The vocabulary", ref("Vocabulary"))},
     },
     ("/api/uploads", "POST"): {
         "summary": "A presigned upload for one photo (POST the form straight to S3)",
         "requestBody": _body("UploadRequest"),
         "responses": {
-            "201": _json_response("Upload slot", _ref("Upload")),
+            "201": _json_response("Upload slot", ref("Upload")),
             **_errors(400, 413, 415, 503),
         },
     },
@@ -398,7 +372,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [IDEMPOTENCY_KEY],
         "requestBody": _body("TriageRequest"),
         "responses": {
-            "201": _json_response("The analysis", _ref("Analysis"), Idempotent_Replayed=REPLAYED),
+            "201": _json_response("The analysis", ref("Analysis"), Idempotent_Replayed=REPLAYED),
             **_errors(400, 404, 409, 413, 415, 422, 503),
         },
     },
@@ -406,7 +380,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "An analysis again (the triage page survives a reload)",
         "parameters": [_path_parameter("analysisId", ANALYSIS_ID.pattern)],
         "responses": {
-            "200": _json_response("The analysis", _ref("Analysis")),
+            "200": _json_response("The analysis", ref("Analysis")),
             **_errors(404, 503),
         },
     },
@@ -417,7 +391,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {
             "201": _json_response(
                 "Created; the token is shown once",
-                _ref("RepairCreated"),
+                ref("RepairCreated"),
                 Idempotent_Replayed=REPLAYED,
             ),
             **_errors(400, 409, 413, 415, 422, 503),
@@ -430,7 +404,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             {**_query("token", STRING, "The tracking token"), "required": True},
         ],
         "responses": {
-            "200": _json_response("The request", _ref("TrackedRepair")),
+            "200": _json_response("The request", ref("TrackedRepair")),
             **_errors(404, 503),
         },
     },
@@ -438,7 +412,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Staff sign-in: Cognito ID token and roles",
         "requestBody": _body("StaffSessionRequest"),
         "responses": {
-            "201": _json_response("Signed in", _ref("StaffSession")),
+            "201": _json_response("Signed in", ref("StaffSession")),
             **_errors(400, 401, 403, 413, 415, 429, 503),
         },
     },
@@ -452,7 +426,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             _query("limit", {"type": "string", "pattern": "^[0-9]{0,3}$"}, "1-100, default 25"),
         ],
         "responses": {
-            "200": _json_response("A page", _ref("RepairPage")),
+            "200": _json_response("A page", ref("RepairPage")),
             **_errors(400, 503),
         },
     },
@@ -460,7 +434,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "The full request for staff, with contact details and version",
         "parameters": [REPAIR_ID_PARAMETER],
         "responses": {
-            "200": _json_response("The request", _ref("StaffRepair"), ETag=ETAG),
+            "200": _json_response("The request", ref("StaffRepair"), ETag=ETAG),
             **_errors(404, 503),
         },
     },
@@ -469,13 +443,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [REPAIR_ID_PARAMETER, IF_MATCH],
         "requestBody": _body("RepairUpdate"),
         "responses": {
-            "200": _json_response("The updated request", _ref("StaffRepair"), ETag=ETAG),
+            "200": _json_response("The updated request", ref("StaffRepair"), ETag=ETAG),
             **_errors(400, 404, 409, 412, 413, 415, 428, 503),
         },
     },
     ("/api/stats", "GET"): {
         "summary": "Counts by status and category, share fixed, impact of fixed items",
-        "responses": {"200": _json_response("The numbers", _ref("Stats")), **_errors(503)},
+        "responses": {"200": _json_response("The numbers", ref("Stats")), **_errors(503)},
     },
     ("/api/export.csv", "GET"): {
         "summary": "Closed repairs in Open Repair Data Standard columns, no personal data",

@@ -12,35 +12,8 @@ import sys
 from typing import Any
 
 from chalicelib import __version__
+from repaircore.openapi import JSON, nullable, nulls_allowed, ref
 from repaircore.vocabulary import ALL_CATEGORIES, LANGUAGES, REPAIR_BARRIERS, REPAIR_OUTCOMES
-
-JSON = "application/json"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
-    """A request body whose optional fields may also be null, and its optional strings empty:
-    the API reads both as "absent"."""
-    required = set(schema.get("required", []))
-
-    def optional(value: dict[str, Any]) -> dict[str, Any]:
-        blank: list[dict[str, Any]] = [{"type": "null"}]
-        if value.get("type") == "string" or "enum" in value:
-            blank.append({"const": ""})
-        return {"anyOf": [value, *blank]}
-
-    properties = {
-        name: value if name in required else optional(value)
-        for name, value in schema["properties"].items()
-    }
-    return {**schema, "properties": properties}
 
 
 def _probability() -> dict[str, Any]:
@@ -63,7 +36,7 @@ SCHEMAS: dict[str, Any] = {
             "checks": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },
-    "UploadRequest": _nulls_allowed(
+    "UploadRequest": nulls_allowed(
         {
             "type": "object",
             "additionalProperties": False,
@@ -81,7 +54,7 @@ SCHEMAS: dict[str, Any] = {
             "expiresAt": {"type": "string", "format": "date-time"},
         },
     },
-    "AnalysisRequest": _nulls_allowed(
+    "AnalysisRequest": nulls_allowed(
         {
             "type": "object",
             "additionalProperties": False,
@@ -107,7 +80,7 @@ SCHEMAS: dict[str, Any] = {
             "label": {"type": ["string", "null"]},
             "confidence": _probability(),
             "recognised": {"type": "boolean"},
-            "top3": {"type": "array", "maxItems": 3, "items": _ref("Confidence")},
+            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
         },
     },
     "Outcome": {
@@ -159,12 +132,12 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "analysisId": {"type": "string", "pattern": "^an_[A-Za-z0-9_-]{22}$"},
-            "productCategory": _nullable(_ref("ProductCategory")),
-            "outcome": _nullable(_ref("Outcome")),
-            "barrier": _nullable(_ref("Confidence")),
-            "safetyWarnings": {"type": "array", "items": _ref("SafetyWarning")},
-            "advice": _nullable(_ref("Advice")),
-            "similarRepairs": _nullable(_ref("SimilarRepairs")),
+            "productCategory": nullable(ref("ProductCategory")),
+            "outcome": nullable(ref("Outcome")),
+            "barrier": nullable(ref("Confidence")),
+            "safetyWarnings": {"type": "array", "items": ref("SafetyWarning")},
+            "advice": nullable(ref("Advice")),
+            "similarRepairs": nullable(ref("SimilarRepairs")),
             "partial": {"type": "boolean"},
             "missing": {
                 "type": "array",
@@ -184,7 +157,7 @@ SCHEMAS: dict[str, Any] = {
             "createdAt": {"type": "string", "format": "date-time"},
         },
     },
-    "FeedbackRequest": _nulls_allowed(
+    "FeedbackRequest": nulls_allowed(
         {
             "type": "object",
             "additionalProperties": False,
@@ -214,15 +187,15 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "properties": {lang: {"type": "string"} for lang in LANGUAGES},
     },
-    "ProductInput": _nulls_allowed(
+    "ProductInput": nulls_allowed(
         {
             "type": "object",
             "additionalProperties": False,
             "required": ["category", "name", "typicalRepair"],
             "properties": {
                 "category": {"enum": list(ALL_CATEGORIES)},
-                "name": _ref("LocalisedText"),
-                "typicalRepair": _ref("LocalisedText"),
+                "name": ref("LocalisedText"),
+                "typicalRepair": ref("LocalisedText"),
                 "commonFaults": {
                     "type": "object",
                     "additionalProperties": False,
@@ -251,7 +224,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["items", "nextCursor"],
         "properties": {
-            "items": {"type": "array", "items": _ref("Product")},
+            "items": {"type": "array", "items": ref("Product")},
             "nextCursor": {"type": ["string", "null"]},
         },
     },
@@ -277,17 +250,17 @@ def _errors(*codes: str) -> dict[str, Any]:
     for code in codes:
         responses[code] = {
             "description": _ERRORS[code],
-            "content": {JSON: {"schema": _ref("Error")}},
+            "content": {JSON: {"schema": ref("Error")}},
         }
     return responses
 
 
 def _ok(status: str, schema: str, description: str) -> dict[str, Any]:
-    return {status: {"description": description, "content": {JSON: {"schema": _ref(schema)}}}}
+    return {status: {"description": description, "content": {JSON: {"schema": ref(schema)}}}}
 
 
 def _body(schema: str, required: bool = True) -> dict[str, Any]:
-    return {"required": required, "content": {JSON: {"schema": _ref(schema)}}}
+    return {"required": required, "content": {JSON: {"schema": ref(schema)}}}
 
 
 IDEMPOTENCY_KEY = {
