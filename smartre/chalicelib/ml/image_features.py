@@ -3,14 +3,17 @@
 The same function runs in `training/` and in the Lambda, so the model sees exactly the features it
 was trained on. The photo is first center-cropped to a square and resized to a fixed size: no
 feature can depend on the pixel dimensions or the aspect ratio of the upload (in the training data
-the image size alone would give away the clothing photos). Three complementary blocks follow:
+the image size alone would give away the clothing photos). Four complementary blocks follow, each
+classified by its own linear model (see `image_model`):
 
 1. shape and texture histograms: gradient orientations (two scales), HSV colour and local binary
    patterns, pooled over a spatial pyramid and square-rooted (Hellinger);
 2. a bag of visual words: dense SIFT-like gradient descriptors assigned to a learned codebook and
    pooled over a 1x1, 2x2 and 4x4 pyramid;
-3. single-layer learned filters (Coates & Ng 2011): whitened colour patches compared with k-means
-   centroids ("triangle" activation), averaged over the four quadrants.
+3. a Fisher vector (Perronnin et al. 2010) of dense SIFT-like descriptors at two scales,
+   PCA-reduced, with each descriptor's position appended (Sanchez et al. 2012) instead of a
+   spatial pyramid;
+4. a Fisher vector of local colour statistics (mean and spread of the opponent colour channels).
 """
 
 from dataclasses import dataclass
@@ -26,12 +29,29 @@ _HOG_CELL = 8
 _SIFT_BINS = 8
 _SIFT_CELL = 4
 _HSV_BINS = (8, 3, 3)
-_PATCH = 6
-_COATES_SIZE = 64
-_COATES_STRIDE = 2
+_COLOUR_CELL = 4
 _LUMA = np.array([0.299, 0.587, 0.114])
 
 Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FisherCodebook:
+    """A PCA projection and a diagonal Gaussian mixture over (reduced descriptor, y, x)."""
+
+    pca_mean: Array  # (D,)
+    pca: Array  # (D, d)
+    weights: Array  # (K,)
+    means: Array  # (K, d + 2)
+    variances: Array  # (K, d + 2)
+
+    @property
+    def log_constants(self) -> Array:
+        """Per component: log weight - 0.5 * (log det + mean' inv(var) mean)."""
+        result: Array = np.log(self.weights) - 0.5 * (
+            np.log(self.variances).sum(axis=1) + (self.means**2 / self.variances).sum(axis=1)
+        )
+        return result
 
 
 @dataclass(frozen=True)
@@ -39,9 +59,8 @@ class Codebooks:
     """What the feature extractor learned from the training photos."""
 
     sift_centroids: Array  # (K, 128)
-    patch_mean: Array  # (108,)
-    patch_whitening: Array  # (108, 108)
-    patch_centroids: Array  # (K, 108)
+    sift_gmm: FisherCodebook
+    colour_gmm: FisherCodebook
 
 
 def square_pixels(image: Image.Image, size: int = SIZE) -> NDArray[np.float64]:
@@ -158,9 +177,8 @@ def histogram_features(rgb: Array) -> Array:
     )
 
 
-def sift_descriptors(rgb: Array) -> tuple[Array, int, int]:
-    """Dense 4x4-cell, 8-orientation descriptors (RootSIFT-style), on a grid with 8 px stride."""
-    gray = rgb @ _LUMA
+def _dense_sift(gray: Array) -> tuple[Array, int, int]:
+    """4x4-cell, 8-orientation descriptors (RootSIFT-style) at every cell (stride _SIFT_CELL)."""
     lower, share, magnitude = _orientation_votes(gray, _SIFT_BINS, signed=True)
     height, width = gray.shape
     cells_y, cells_x = height // _SIFT_CELL, width // _SIFT_CELL
@@ -174,7 +192,7 @@ def sift_descriptors(rgb: Array) -> tuple[Array, int, int]:
         (cell * _SIFT_BINS + (lower + 1) % _SIFT_BINS).ravel(), (magnitude * share).ravel(), total
     )
     grid = votes.reshape(cells_y, cells_x, _SIFT_BINS)
-    windows = sliding_window_view(grid, (4, 4), axis=(0, 1))[::2, ::2]
+    windows = sliding_window_view(grid, (4, 4), axis=(0, 1))
     rows, cols = windows.shape[:2]
     desc = windows.reshape(rows * cols, -1)
     desc = desc / (np.linalg.norm(desc, axis=1, keepdims=True) + 1e-3)
@@ -183,57 +201,148 @@ def sift_descriptors(rgb: Array) -> tuple[Array, int, int]:
     return np.sqrt(desc), rows, cols
 
 
+def _grid_positions(rows: int, cols: int, cells_y: int, cells_x: int) -> Array:
+    """Each 4x4-cell window's centre as (y, x) in [-0.5, 0.5), row-major."""
+    ys = (np.arange(rows) + 2) / cells_y - 0.5
+    xs = (np.arange(cols) + 2) / cells_x - 0.5
+    return np.stack(np.meshgrid(ys, xs, indexing="ij"), axis=-1).reshape(-1, 2)
+
+
+def _every_other(desc: Array, rows: int, cols: int) -> tuple[Array, int, int]:
+    """The descriptors on the 8 px grid (every other window in both directions)."""
+    grid = desc.reshape(rows, cols, -1)[::2, ::2]
+    return grid.reshape(-1, desc.shape[1]), grid.shape[0], grid.shape[1]
+
+
+def sift_descriptors(rgb: Array) -> tuple[Array, int, int]:
+    """Dense SIFT-like descriptors on a grid with 8 px stride (the bag-of-words input)."""
+    return _every_other(*_dense_sift(rgb @ _LUMA))
+
+
+def _multiscale(gray: Array) -> tuple[tuple[Array, int, int], Array, Array]:
+    """The full-size dense descriptors (with their grid shape), then every descriptor of both
+    scales and their positions."""
+    half = gray.reshape(gray.shape[0] // 2, 2, gray.shape[1] // 2, 2).mean(axis=(1, 3))
+    fine = _dense_sift(gray)
+    descs, positions = [], []
+    for image, (desc, rows, cols) in ((gray, fine), (half, _dense_sift(half))):
+        descs.append(desc)
+        positions.append(
+            _grid_positions(rows, cols, image.shape[0] // _SIFT_CELL, image.shape[1] // _SIFT_CELL)
+        )
+    return fine, np.vstack(descs), np.vstack(positions)
+
+
+def multiscale_sift(rgb: Array) -> tuple[Array, Array]:
+    """Dense descriptors every 4 px (16 px windows) and every 8 px on the half-size image (32 px
+    windows), with each window's centre position."""
+    _, descs, positions = _multiscale(rgb @ _LUMA)
+    return descs, positions
+
+
+def colour_descriptors(rgb: Array) -> tuple[Array, Array]:
+    """Local colour statistics: the mean and spread of the opponent colour channels in each 4 px
+    cell, over windows of 4x4 cells every 4 px (96 numbers each), with each window's centre."""
+    red, green, blue = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    opponent = np.stack(
+        [
+            (red - green) / np.sqrt(2),
+            (red + green - 2 * blue) / np.sqrt(6),
+            (red + green + blue) / np.sqrt(3),
+        ],
+        axis=-1,
+    )
+    height, width = rgb.shape[:2]
+    cells_y, cells_x = height // _COLOUR_CELL, width // _COLOUR_CELL
+    cells = opponent.reshape(cells_y, _COLOUR_CELL, cells_x, _COLOUR_CELL, 3)
+    mean = cells.mean(axis=(1, 3))
+    spread = np.sqrt(np.maximum((cells**2).mean(axis=(1, 3)) - mean**2, 0.0))
+    grid = np.concatenate([mean, spread], axis=-1)
+    windows = sliding_window_view(grid, (4, 4), axis=(0, 1))
+    rows, cols = windows.shape[:2]
+    return windows.reshape(rows * cols, -1), _grid_positions(rows, cols, cells_y, cells_x)
+
+
 def _nearest(points: Array, centroids: Array) -> NDArray[np.intp]:
     distances = (centroids**2).sum(axis=1) - 2 * points @ centroids.T
     return np.argmin(distances, axis=1)
 
 
-def bag_of_words(rgb: Array, centroids: Array) -> Array:
-    """Block 2: visual-word histograms over a 1x1, 2x2, 4x4 pyramid."""
-    desc, rows, cols = sift_descriptors(rgb)
+def _word_pyramid(desc: Array, rows: int, cols: int, centroids: Array) -> Array:
     words = _nearest(desc, centroids).reshape(rows, cols)
     return _hellinger(_pyramid_counts(words, None, len(centroids), (1, 2, 4)))
 
 
-def colour_patches(rgb: Array) -> tuple[Array, int, int]:
-    """6x6 colour patches of the 64 px image (stride 2), contrast-normalised (0-255 scale)."""
-    small = rgb.reshape(_COATES_SIZE, 2, _COATES_SIZE, 2, 3).mean(axis=(1, 3)) * 255.0
-    windows = sliding_window_view(small, (_PATCH, _PATCH, 3))[::_COATES_STRIDE, ::_COATES_STRIDE, 0]
-    rows, cols = windows.shape[:2]
-    patches = windows.reshape(rows * cols, -1)
-    patches = patches - patches.mean(axis=1, keepdims=True)
-    patches = patches / np.sqrt(patches.var(axis=1, keepdims=True) + 10.0)
-    return patches, rows, cols
+def bag_of_words(rgb: Array, centroids: Array) -> Array:
+    """Block 2: visual-word histograms over a 1x1, 2x2, 4x4 pyramid."""
+    return _word_pyramid(*sift_descriptors(rgb), centroids)
 
 
-def learned_filters(rgb: Array, codebooks: Codebooks) -> Array:
-    """Block 3: triangle activations of whitened patches, averaged per image quadrant."""
-    patches, rows, cols = colour_patches(rgb)
-    # float32 for the two matrix products: they dominate the photo latency, and the result is
-    # identical in training and inference because both run this function.
-    centred = (patches - codebooks.patch_mean).astype(np.float32)
-    white = centred @ codebooks.patch_whitening.astype(np.float32)
-    centroids = codebooks.patch_centroids.astype(np.float32)
-    squared = (white**2).sum(axis=1, keepdims=True) - 2 * white @ centroids.T
-    distances = np.sqrt(np.maximum(squared + (centroids**2).sum(axis=1), 0.0)).astype(np.float64)
-    active = np.maximum(distances.mean(axis=1, keepdims=True) - distances, 0.0)
-    grid = active.reshape(rows, cols, -1)
-    mid_r, mid_c = rows // 2, cols // 2
-    quadrants = (
-        grid[:mid_r, :mid_c],
-        grid[:mid_r, mid_c:],
-        grid[mid_r:, :mid_c],
-        grid[mid_r:, mid_c:],
+def project(descriptors: Array, positions: Array, gmm: FisherCodebook) -> Array:
+    """PCA-reduced descriptors with their (y, x) position appended (the GMM's input space)."""
+    reduced = (descriptors - gmm.pca_mean) @ gmm.pca
+    return np.hstack([reduced, positions])
+
+
+def fisher_vector(points: Array, gmm: FisherCodebook) -> Array:
+    """Improved Fisher vector (Perronnin et al. 2010): the normalised gradients of the
+    log-likelihood of `points` with respect to the GMM's means and variances, then signed square
+    root and L2 normalisation."""
+    inverse = 1.0 / gmm.variances
+    log_likelihood = (
+        -0.5 * ((points**2) @ inverse.T - 2 * points @ (gmm.means * inverse).T) + gmm.log_constants
     )
-    return np.concatenate([q.mean(axis=(0, 1)) for q in quadrants])
+    log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
+    posteriors = np.exp(log_likelihood)
+    posteriors /= posteriors.sum(axis=1, keepdims=True)
+    count = len(points)
+    s0 = posteriors.sum(axis=0)[:, None]
+    s1 = posteriors.T @ points
+    s2 = posteriors.T @ (points**2)
+    means, variances = gmm.means, gmm.variances
+    weights = gmm.weights[:, None]
+    d_means = (s1 - s0 * means) / np.sqrt(variances) / (count * np.sqrt(weights))
+    d_vars = (s2 - 2 * s1 * means + s0 * (means**2 - variances)) / variances
+    d_vars /= count * np.sqrt(2 * weights)
+    vector = np.concatenate([d_means.ravel(), d_vars.ravel()])
+    vector = np.sign(vector) * np.sqrt(np.abs(vector))
+    result: Array = vector / (np.linalg.norm(vector) + 1e-12)
+    return result
+
+
+def sift_fisher(rgb: Array, gmm: FisherCodebook) -> Array:
+    """Block 3: Fisher vector of the multi-scale dense SIFT descriptors (position-augmented)."""
+    return fisher_vector(project(*multiscale_sift(rgb), gmm), gmm)
+
+
+def colour_fisher(rgb: Array, gmm: FisherCodebook) -> Array:
+    """Block 4: Fisher vector of the local opponent-colour statistics (position-augmented)."""
+    return fisher_vector(project(*colour_descriptors(rgb), gmm), gmm)
+
+
+def block_sizes(codebooks: Codebooks) -> tuple[int, ...]:
+    """The length of each feature block, in the order of `image_features`."""
+    hsv_bins = int(np.prod(_HSV_BINS))
+    histogram = 2 * 21 * _HOG_BINS + 5 * hsv_bins + 5 * 256
+    words = 21 * len(codebooks.sift_centroids)
+    return (
+        histogram,
+        words,
+        codebooks.sift_gmm.means.size * 2,
+        codebooks.colour_gmm.means.size * 2,
+    )
 
 
 def image_features(rgb: Array, codebooks: Codebooks) -> Array:
-    """The full feature vector of one square SIZE x SIZE RGB array."""
+    """The full feature vector of one square SIZE x SIZE RGB array (the blocks of `block_sizes`;
+    the full-size SIFT descriptors are computed once for the bag of words and the Fisher
+    vector)."""
+    fine, sift, positions = _multiscale(rgb @ _LUMA)
     return np.concatenate(
         [
             histogram_features(rgb),
-            bag_of_words(rgb, codebooks.sift_centroids),
-            learned_filters(rgb, codebooks),
+            _word_pyramid(*_every_other(*fine), codebooks.sift_centroids),
+            fisher_vector(project(sift, positions, codebooks.sift_gmm), codebooks.sift_gmm),
+            colour_fisher(rgb, codebooks.colour_gmm),
         ]
     )

@@ -1,11 +1,14 @@
 """Photo -> Open Repair Data product category, with numpy only.
 
-The classifier is a multinomial logistic regression over the features of `image_features`,
+Each of the four feature blocks of `image_features` has its own multinomial logistic regression,
 trained by `training/` on the photo folders (35 of them: each Caltech class and each clothing
 class is its own "fine" class, which a linear model separates far better than the 12 mixed
-categories) and exported to `artifacts/image_model.npz`. A category's probability is the sum of
-its folders' probabilities (mirror images and zoomed crops were used in training; averaging over
-a mirrored copy at inference would double the latency for little gain). Below a threshold
+categories) and exported to `artifacts/image_model.npz`. The blocks are combined as a product of
+experts: the folder probabilities are the normalised geometric mean of the four models'
+probabilities, i.e. the softmax of their mean logits, which is one matrix product over the
+concatenated features. A category's probability is the sum of its folders' probabilities (mirror
+images and zoomed crops were used in training; averaging over a mirrored copy at inference would
+double the latency for little gain). Below a threshold
 calibrated on held-out photos the answer is "not recognised": the training data has no kettles,
 vacuums or bikes, so a low score is the honest answer for them.
 """
@@ -18,7 +21,12 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from chalicelib.ml.image_features import Codebooks, image_features, square_pixels
+from chalicelib.ml.image_features import (
+    Codebooks,
+    FisherCodebook,
+    image_features,
+    square_pixels,
+)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACTS / "image_model.npz"
@@ -55,6 +63,7 @@ class ImageClassifier:
         scale: Array,
         coef: Array,
         intercept: Array,
+        block_sizes: tuple[int, ...],
         fine_to_label: Array,
         labels: tuple[str, ...],
         threshold: float,
@@ -64,7 +73,8 @@ class ImageClassifier:
         self.mean = mean
         self.scale = scale
         self.coef = coef
-        self.intercept = intercept
+        self.intercept = intercept  # (blocks, folders): one row per block's model
+        self.block_sizes = block_sizes
         self.fine_to_label = fine_to_label
         self.labels = labels
         self.threshold = threshold
@@ -75,17 +85,26 @@ class ImageClassifier:
         path = path or DEFAULT_PATH
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         with np.load(path, allow_pickle=False) as arrays:
+
+            def fisher(prefix: str) -> FisherCodebook:
+                return FisherCodebook(
+                    *(
+                        arrays[f"{prefix}_{name}"].astype(np.float64)
+                        for name in ("pca_mean", "pca", "weights", "means", "variances")
+                    )
+                )
+
             return cls(
                 codebooks=Codebooks(
                     sift_centroids=arrays["sift_centroids"].astype(np.float64),
-                    patch_mean=arrays["patch_mean"],
-                    patch_whitening=arrays["patch_whitening"],
-                    patch_centroids=arrays["patch_centroids"].astype(np.float64),
+                    sift_gmm=fisher("sift"),
+                    colour_gmm=fisher("colour"),
                 ),
-                mean=arrays["mean"],
-                scale=arrays["scale"],
+                mean=arrays["mean"].astype(np.float64),
+                scale=arrays["scale"].astype(np.float64),
                 coef=arrays["coef"].astype(np.float64),
                 intercept=arrays["intercept"].astype(np.float64),
+                block_sizes=tuple(int(n) for n in arrays["block_sizes"]),
                 fine_to_label=arrays["fine_to_label"],
                 labels=tuple(meta["labels"]),
                 threshold=float(meta["threshold"]),
@@ -93,9 +112,20 @@ class ImageClassifier:
             )
 
     def fine_probabilities(self, features: Array) -> Array:
-        """Per-folder probabilities for feature rows (scikit-learn's predict_proba)."""
+        """Per-folder probabilities for feature rows: the softmax of the blocks' mean logits."""
         scaled = (features - self.mean) / self.scale
-        return softmax(scaled @ self.coef.T + self.intercept)
+        logits = scaled @ self.coef.T + self.intercept.sum(axis=0)
+        return softmax(logits / len(self.block_sizes))
+
+    def block_probabilities(self, features: Array) -> list[Array]:
+        """Each block model's own per-folder probabilities (scikit-learn's predict_proba)."""
+        scaled = (features - self.mean) / self.scale
+        result, start = [], 0
+        for block, size in enumerate(self.block_sizes):
+            part = slice(start, start + size)
+            result.append(softmax(scaled[:, part] @ self.coef[:, part].T + self.intercept[block]))
+            start += size
+        return result
 
     def features(self, image: Image.Image) -> Array:
         """The photo's feature row, shape (1, d)."""

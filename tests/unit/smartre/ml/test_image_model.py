@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 from chalicelib.ml.image_model import ImageClassifier, ImagePrediction
 from chalicelib.ml.photo import load_photo
 from training.image_data import Photo
-from training.image_training import fit_classifier, to_classifier
+from training.image_training import fit_classifier, fused_predict_proba, to_classifier
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -86,7 +86,10 @@ def test_numpy_head_equals_sklearn_predict_proba_on_validation_rows(
     with np.load(FIXTURES / "image_parity.npz") as fixture:
         features = fixture["features"].astype(np.float64)
         expected = fixture["sklearn_proba"]
+        blocks = [fixture[f"sklearn_block_{i}"] for i in range(len(classifier.block_sizes))]
     assert np.abs(classifier.fine_probabilities(features) - expected).max() < 1e-9
+    for ours, theirs in zip(classifier.block_probabilities(features), blocks, strict=True):
+        assert np.abs(ours - theirs).max() < 1e-9
 
 
 def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline(classifier: ImageClassifier) -> None:
@@ -99,11 +102,17 @@ def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline(classifier: ImageCl
     ]
     targets = [folders[i % 3] for i in range(90)]
     features = rng.random((90, 20)) + np.array([folders.index(t) for t in targets])[:, None] * 0.1
-    pipeline = fit_classifier(features, features[:, ::-1], targets)
-    exported = to_classifier(pipeline, classifier.codebooks, photos, 0.5, "t")
+    pipelines = fit_classifier(features, features[:, ::-1], targets, sizes=(12, 8))
+    exported = to_classifier(pipelines, classifier.codebooks, photos, 0.5, "t")
     validation = rng.random((30, 20))
-    expected = pipeline.predict_proba(validation)
+    expected = fused_predict_proba(pipelines, validation)
     assert np.abs(exported.fine_probabilities(validation) - expected).max() < 1e-9
+    first, second = exported.block_probabilities(validation)
+    assert np.abs(first - pipelines[0].predict_proba(validation[:, :12])).max() < 1e-9
+    assert np.abs(second - pipelines[1].predict_proba(validation[:, 12:])).max() < 1e-9
+    # The product of experts is the normalised geometric mean of the two models.
+    geometric = np.sqrt(first * second)
+    assert np.abs(geometric / geometric.sum(axis=1, keepdims=True) - expected).max() < 1e-9
 
 
 def test_rescaling_a_photo_does_not_change_the_answer(
