@@ -9,6 +9,7 @@ under ``.chalice/deployments/``). Three things must fail the deploy here, not in
   it built locally, which link against this machine's libraries, not Amazon Linux's. Every
   native library in the zip must come from a manylinux (or musllinux) wheel, per the
   ``*.dist-info/WHEEL`` tags of the distribution whose RECORD lists it, and be an x86-64 ELF.
+Before the checks, the parts of the wheels no request can load are dropped (``infra.slimming``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import csv
 import io
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.app_config import REPO_ROOT
+from infra.slimming import cached_package, slim_zip
 
 MB = 1024 * 1024
 ZIPPED_LIMIT_BYTES = 50 * MB
@@ -156,4 +159,11 @@ def package_app(
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise PackageError(f"chalice package failed for {app}:\n{output.strip()}")
-    return inspect_package(app, out_dir / "deployment.zip", output)
+    built = out_dir / "deployment.zip"
+    cached = cached_package(root / app, built)
+    if cached is not None:
+        slim_zip(app, cached)  # the zip `chalice deploy` goes on to upload
+        shutil.copyfile(cached, built)
+    else:
+        slim_zip(app, built)
+    return inspect_package(app, built, output)

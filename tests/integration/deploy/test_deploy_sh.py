@@ -8,12 +8,16 @@ the stage, so it must stay last in this module.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infra import cloudfront, request_log
+from infra import cloudfront, request_log, slimming
 from infra.definition import stage
 from infra.gateway_responses import GATEWAY_RESPONSES
 from localaws.defaults import ACCOUNT_ID
@@ -217,6 +221,54 @@ def test_the_budget_alerts_at_80_percent_actual_and_100_percent_forecast(
     )
     policy = aws.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"]
     assert "budgets.amazonaws.com" in policy
+
+
+# Run from inside the unzipped package: every extension module of numpy and Pillow must still
+# find its libraries, and a photo in each accepted format must go through the shipped model.
+PACKAGE_SMOKE = """
+import importlib, io, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+import numpy, PIL
+assert pathlib.Path(numpy.__file__).is_relative_to(root), numpy.__file__
+assert pathlib.Path(PIL.__file__).is_relative_to(root), PIL.__file__
+for library in ("numpy", "PIL"):
+    for so in (root / library).rglob("*.so"):
+        importlib.import_module(".".join(so.relative_to(root).with_suffix("").with_suffix("").parts))
+from PIL import Image
+from chalicelib.ml.image_model import ImageClassifier
+from chalicelib.ml.photo import load_photo
+model = ImageClassifier.load()
+for fmt in ("JPEG", "PNG", "WEBP"):
+    buffer = io.BytesIO()
+    Image.radial_gradient("L").convert("RGB").resize((640, 480)).save(buffer, fmt)
+    print(fmt, model.classify(load_photo(buffer.getvalue())).top3)
+"""
+
+
+def test_the_uploaded_smartre_package_is_slimmed_and_still_imports_and_classifies(
+    aws: Emulator, workspace: Path, deploys: tuple[DeployRun, DeployRun], tmp_path: Path
+) -> None:
+    code_size = aws.client("lambda").get_function(FunctionName="smartre-dev-classify_image")[
+        "Configuration"
+    ]["CodeSize"]
+    cached = workspace / "smartre" / ".chalice" / "deployments"
+    uploaded = [z for z in cached.glob("*.zip") if z.stat().st_size == code_size]
+    assert len(uploaded) == 1, (code_size, sorted(z.stat().st_size for z in cached.glob("*.zip")))
+    with zipfile.ZipFile(uploaded[0]) as package:
+        names = package.namelist()
+        assert not [name for name in names if slimming.unused("smartre", name)]
+        package.extractall(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", PACKAGE_SMOKE, str(tmp_path)],
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["JPEG", "PNG", "WEBP"]
 
 
 def test_delete_removes_everything(
