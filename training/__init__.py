@@ -12,3 +12,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SMARTRE_DIR = REPO_ROOT / "smartre"
 if str(SMARTRE_DIR) not in sys.path:
     sys.path.insert(0, str(SMARTRE_DIR))
+
+# Every thread pool (OpenMP, BLAS) runs exactly this many threads while training, whatever the
+# machine or OMP_NUM_THREADS says: scikit-learn's solvers split their sums by thread, so the count
+# changes the last bits of the weights. 2 = the cores of the machine the artifacts were built on.
+TRAINING_THREADS = 2

@@ -4,6 +4,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from training import TRAINING_THREADS
 from training.image_data import CALTECH_TO_CATEGORY, LABELS
 from training.image_training import COLOUR_FISHER, SIFT_FISHER, TARGET_PRECISION
 from training.image_training import C as IMAGE_C
@@ -283,7 +284,9 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
         f"{datetime.date.today().isoformat()} with scikit-learn {metrics['sklearn_version']} "
         f"and numpy {metrics['numpy_version']}. Every number below was measured by that run "
         "(also in `smartre/chalicelib/ml/artifacts/metrics.json`). Inference uses numpy + "
-        "Pillow only; a parity test checks it against scikit-learn's `predict_proba`.",
+        "Pillow only; a parity test checks it against scikit-learn's `predict_proba`. Seeds are "
+        f"fixed and training runs on exactly {TRAINING_THREADS} threads, so a second run on the "
+        "same data with the same library versions writes byte-identical artifacts.",
         "",
         "## Data sources and licences",
         "",

@@ -2,7 +2,10 @@
 
 Writes the artifacts the Lambda loads (`smartre/chalicelib/ml/artifacts/`), the parity fixtures
 the tests use (`tests/unit/smartre/ml/fixtures/`), the measured metrics and `docs/model-card.md`.
-Seeds are fixed, so two runs on the same data produce the same weights.
+Seeds are fixed and every thread pool (OpenMP, BLAS) runs exactly `TRAINING_THREADS` threads,
+whatever the machine or `OMP_NUM_THREADS` says: scikit-learn's solvers split their sums by thread,
+so the thread count changes the last bits of the weights. Two runs on the same data with the same
+library versions therefore write byte-identical artifacts.
 """
 
 import argparse
@@ -15,8 +18,9 @@ from typing import Any
 
 import numpy as np
 import sklearn
+from threadpoolctl import threadpool_limits
 
-from training import REPO_ROOT
+from training import REPO_ROOT, TRAINING_THREADS
 from training.image_training import save_classifier, train_image_model
 from training.model_card import write_model_card
 from training.ords import (
@@ -66,15 +70,20 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    data_dir: Path = args.data_dir.resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     args.fixtures.mkdir(parents=True, exist_ok=True)
+    with threadpool_limits(limits=TRAINING_THREADS):
+        train(args.data_dir.resolve(), args.out, args.fixtures, args.card, args.skip_evaluation)
+    log.info("done: artifacts in %s", args.out)
 
+
+def train(data_dir: Path, out: Path, fixtures: Path, card: Path, skip_evaluation: bool) -> None:
+    """Fit both models; write artifacts, parity fixtures, metrics and (unless skipped) the card."""
     image_model, image_metrics = train_image_model(data_dir, "pending")
     image_model.version = "image-" + _digest(image_model.coef, image_model.codebooks.sift_centroids)
-    save_classifier(image_model, args.out / "image_model.npz")
+    save_classifier(image_model, out / "image_model.npz")
     fixture = image_metrics.pop("parity_fixture")
-    np.savez_compressed(args.fixtures / "image_parity.npz", **fixture)
+    np.savez_compressed(fixtures / "image_parity.npz", **fixture)
 
     records = []
     for network, path in partner_files(data_dir).items():
@@ -85,17 +94,17 @@ def main(argv: list[str] | None = None) -> None:
         read_categories(data_dir),
         unpowered,
         "pending",
-        run_evaluation=not args.skip_evaluation,
+        run_evaluation=not skip_evaluation,
     )
     outcome_model.version = "outcome-" + _digest(outcome_model.coef, outcome_model.barrier_coef)
-    save_outcome_model(outcome_model, args.out / "outcome_model.npz")
+    save_outcome_model(outcome_model, out / "outcome_model.npz")
     fixture = outcome_metrics.pop("parity_fixture")
-    np.savez_compressed(args.fixtures / "outcome_parity.npz", **fixture)
+    np.savez_compressed(fixtures / "outcome_parity.npz", **fixture)
 
     stats = similar_statistics(
         records, unpowered, "similar-" + outcome_model.version.removeprefix("outcome-")
     )
-    (args.out / "similar_repairs.json").write_text(
+    (out / "similar_repairs.json").write_text(
         json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
 
@@ -105,12 +114,11 @@ def main(argv: list[str] | None = None) -> None:
         "image": {"version": image_model.version, **image_metrics},
         "outcome": {"version": outcome_model.version, **outcome_metrics},
     }
-    (args.out / "metrics.json").write_text(
+    (out / "metrics.json").write_text(
         json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    if not args.skip_evaluation:
-        write_model_card(args.card, _jsonable(metrics))
-    log.info("done: artifacts in %s", args.out)
+    if not skip_evaluation:
+        write_model_card(card, _jsonable(metrics))
 
 
 if __name__ == "__main__":
