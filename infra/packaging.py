@@ -9,7 +9,8 @@ under ``.chalice/deployments/``). Three things must fail the deploy here, not in
   it built locally, which link against this machine's libraries, not Amazon Linux's. Every
   native library in the zip must come from a manylinux (or musllinux) wheel, per the
   ``*.dist-info/WHEEL`` tags of the distribution whose RECORD lists it, and be an x86-64 ELF.
-Before the checks, the parts of the wheels no request can load are dropped (``infra.slimming``).
+Before the checks, the parts of the wheels no request can load are dropped (``infra.slimming``)
+and compiled bytecode is added, so a cold start does not compile from source (``infra.bytecode``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.app_config import REPO_ROOT
+from infra.bytecode import add_bytecode, matches_this_interpreter
 from infra.slimming import cached_package, slim_zip
 
 MB = 1024 * 1024
@@ -161,9 +163,10 @@ def package_app(
         raise PackageError(f"chalice package failed for {app}:\n{output.strip()}")
     built = out_dir / "deployment.zip"
     cached = cached_package(root / app, built)
-    if cached is not None:
-        slim_zip(app, cached)  # the zip `chalice deploy` goes on to upload
-        shutil.copyfile(cached, built)
-    else:
-        slim_zip(app, built)
+    package = cached or built  # the cached zip is the one `chalice deploy` goes on to upload
+    slim_zip(app, package)
+    if matches_this_interpreter(package):
+        add_bytecode(package)
+    if package != built:
+        shutil.copyfile(package, built)
     return inspect_package(app, built, output)

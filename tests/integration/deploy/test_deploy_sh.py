@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from infra import cloudfront, request_log, slimming
+from infra import bytecode, cloudfront, request_log, slimming
 from infra.definition import stage
 from infra.gateway_responses import GATEWAY_RESPONSES
 from localaws.defaults import ACCOUNT_ID
@@ -245,7 +245,7 @@ for fmt in ("JPEG", "PNG", "WEBP"):
 """
 
 
-def test_the_uploaded_smartre_package_is_slimmed_and_still_imports_and_classifies(
+def test_the_uploaded_smartre_package_is_slimmed_compiled_and_still_classifies(
     aws: Emulator, workspace: Path, deploys: tuple[DeployRun, DeployRun], tmp_path: Path
 ) -> None:
     code_size = aws.client("lambda").get_function(FunctionName="smartre-dev-classify_image")[
@@ -257,6 +257,8 @@ def test_the_uploaded_smartre_package_is_slimmed_and_still_imports_and_classifie
     with zipfile.ZipFile(uploaded[0]) as package:
         names = package.namelist()
         assert not [name for name in names if slimming.unused("smartre", name)]
+        for source in ("app.py", "chalicelib/ml/image_model.py", "numpy/__init__.py"):
+            assert bytecode.bytecode_name(source) in names
         package.extractall(tmp_path)
     result = subprocess.run(
         [sys.executable, "-c", PACKAGE_SMOKE, str(tmp_path)],
