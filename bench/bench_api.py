@@ -15,16 +15,14 @@ from typing import Any
 
 from bench.stats import summary
 from localaws.stack import LocalStack, StackPorts
-from tests.conftest import data_dir
+from tests.conftest import laptop_photo
 from tests.support.http import call, upload
 
 SAMPLES = 50
 
 
 def main() -> None:
-    photo = next(
-        (data_dir() / "caltech101_repair_subset/101_ObjectCategories/laptop").glob("*.jpg")
-    )
+    photo = laptop_photo()
     with (
         tempfile.TemporaryDirectory() as state,
         LocalStack(StackPorts.free(), state_dir=Path(state), quiet=True) as stack,

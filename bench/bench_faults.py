@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from localaws.stack import LocalStack, StackPorts
-from tests.conftest import data_dir
+from tests.conftest import laptop_photo
 from tests.reliability.conftest import DESCRIPTION, RepairApp, Tables
 from tests.reliability.fault_run import Snapshot, audit, retry_unavailable, run_mixed
 
@@ -26,9 +26,7 @@ RATES = (0.05, 0.30)
 
 
 def main() -> None:
-    photo = next(
-        (data_dir() / "caltech101_repair_subset/101_ObjectCategories/laptop").glob("*.jpg")
-    )
+    photo = laptop_photo()
     with (
         tempfile.TemporaryDirectory() as state,
         LocalStack(StackPorts.free(), state_dir=Path(state), quiet=True) as stack,

@@ -44,6 +44,12 @@ def data_dir() -> Path:
     raise RuntimeError("the shared data set is missing: set DATA_DIR (see README)")
 
 
+def laptop_photo() -> Path:
+    """A real photo (Caltech 101 "laptop"), for the tests and benchmarks that upload one."""
+    folder = data_dir() / "caltech101_repair_subset" / "101_ObjectCategories" / "laptop"
+    return sorted(folder.glob("*.jpg"))[0]
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     return data_dir()

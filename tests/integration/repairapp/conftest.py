@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from localaws.stack import LocalStack
-from tests.conftest import data_dir
+from tests.conftest import laptop_photo
 from tests.support.http import Reply, call, upload
 
 _keys = itertools.count()
@@ -73,5 +72,4 @@ def repairapp(stack: LocalStack) -> RepairApp:
 
 @pytest.fixture(scope="session")
 def laptop_jpeg() -> bytes:
-    folder: Path = data_dir() / "caltech101_repair_subset" / "101_ObjectCategories" / "laptop"
-    return sorted(folder.glob("*.jpg"))[0].read_bytes()
+    return laptop_photo().read_bytes()
