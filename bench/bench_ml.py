@@ -1,6 +1,6 @@
 """Benchmarks of SmartRe's numpy inference: cold start, photo and text latency, peak memory.
 
-Run `python bench/bench_ml.py` from the repository root. It prints numbers and never fails on
+Run `python -m bench ml` from the repository root. It prints numbers and never fails on
 timing. Cold start is measured in fresh processes (import + loading every model), as the median of
 several runs, once with compiled bytecode available and once with an empty bytecode cache (how
 a Lambda without shipped `.pyc` files starts). The 12-megapixel photo is a real training photo
@@ -16,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.processes import run_fresh
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SMARTRE = REPO_ROOT / "smartre"
@@ -63,23 +65,14 @@ def cold_start(with_pyc: bool) -> tuple[float, float, float]:
     walls, imports, loads = [], [], []
     with tempfile.TemporaryDirectory() as warm:
         if with_pyc:
-            subprocess.run(
-                [sys.executable, "-c", _COLD_START], env=_env(warm), check=True, capture_output=True
-            )
+            run_fresh(_COLD_START, _env(warm))  # fills the bytecode cache
         for _ in range(RUNS):
             with tempfile.TemporaryDirectory() as empty:
                 env = _env(warm if with_pyc else empty)
                 if not with_pyc:
                     env["PYTHONDONTWRITEBYTECODE"] = "1"
-                start = time.perf_counter()
-                out = subprocess.run(
-                    [sys.executable, "-c", _COLD_START],
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-                walls.append(time.perf_counter() - start)
+                wall, out = run_fresh(_COLD_START, env)
+                walls.append(wall)
                 imported, loaded = (float(x) for x in out.split())
                 imports.append(imported)
                 loads.append(loaded)

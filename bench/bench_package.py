@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
 
+from bench.processes import run_fresh
 from infra.definition import LOCAL_ACCOUNT, stage
 from infra.packaging import MB, package_app
 from infra.policies import write_policy
@@ -45,14 +44,7 @@ def cold_start_ms(package: Path, *, shipped_bytecode: bool) -> float:
         if not shipped_bytecode:
             env["PYTHONPYCACHEPREFIX"] = elsewhere  # Python then ignores the __pycache__ dirs
         for _ in range(RUNS):
-            out = subprocess.run(
-                [sys.executable, "-c", _COLD_START],
-                cwd=package,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            _, out = run_fresh(_COLD_START, env, cwd=package)
             times.append(float(out) * 1000)
     return statistics.median(times)
 
