@@ -73,6 +73,15 @@ class FeatureSet:
     mirrored: Array  # (n, d) horizontal flip
     augmented: Array  # (AUGMENTED_VIEWS, n, d) random zoomed crops, for training only
 
+    def rows(self, idx: list[int]) -> "FeatureSet":
+        """The photos at positions `idx`, with all their views."""
+        return FeatureSet(
+            [self.photos[i] for i in idx],
+            self.features[idx],
+            self.mirrored[idx],
+            self.augmented[:, idx],
+        )
+
 
 def decode(path: Path) -> Array:
     pixels: Array = square_pixels(load_photo(path.read_bytes()))
@@ -197,6 +206,17 @@ def fit_classifier(
         model.intercept_ = _float32(model.intercept_)
         pipelines.append(pipeline)
     return pipelines
+
+
+def fit_on(part: FeatureSet, codebooks: Codebooks) -> list[Pipeline]:
+    """`fit_classifier` on every view of `part`'s photos, one regression per feature block."""
+    return fit_classifier(
+        part.features,
+        part.mirrored,
+        [photo.folder for photo in part.photos],
+        part.augmented,
+        block_sizes(codebooks),
+    )
 
 
 def fused_predict_proba(pipelines: list[Pipeline], features: Array) -> Array:
@@ -348,23 +368,12 @@ def unseen_folder_report(
     train = [i for i in dev if folders[i] not in UNSEEN_FOLDERS]
     unseen = [i for i, f in enumerate(folders) if f in UNSEEN_FOLDERS]
     known = [i for i in test if folders[i] not in UNSEEN_FOLDERS]
-    pipelines = fit_classifier(
-        data.features[train],
-        data.mirrored[train],
-        [folders[i] for i in train],
-        data.augmented[:, train],
-        block_sizes(codebooks),
+    model = to_classifier(
+        fit_on(data.rows(train), codebooks), codebooks, photos, threshold, "unseen"
     )
-    model = to_classifier(pipelines, codebooks, photos, threshold, "unseen")
 
     def probabilities(idx: list[int]) -> Array:
-        part = FeatureSet(
-            [photos[i] for i in idx],
-            data.features[idx],
-            data.mirrored[idx],
-            data.augmented[:, idx],
-        )
-        return label_probabilities(model, part)
+        return label_probabilities(model, data.rows(idx))
 
     unseen_confidence = probabilities(unseen).max(axis=1)
     known_report = accuracy_report(probabilities(known), [photos[i] for i in known], threshold)
@@ -388,46 +397,27 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     data = featurise(photos, pixels, codebooks)
     folders = [p.folder for p in photos]
 
-    def subset(idx: list[int]) -> FeatureSet:
-        return FeatureSet(
-            [photos[i] for i in idx],
-            data.features[idx],
-            data.mirrored[idx],
-            data.augmented[:, idx],
-        )
-
     log.info("cross-validating the threshold")
     out_of_fold = np.zeros((len(photos), len(LABELS)))
     folds = StratifiedKFold(3, shuffle=True, random_state=SEED)
     dev_array = np.array(dev)
     for train_pos, valid_pos in folds.split(dev_array, [folders[i] for i in dev]):
         train_idx, valid_idx = list(dev_array[train_pos]), list(dev_array[valid_pos])
-        part = subset(train_idx)
-        pipelines = fit_classifier(
-            part.features,
-            part.mirrored,
-            [folders[i] for i in train_idx],
-            part.augmented,
-            block_sizes(codebooks),
+        fold_model = to_classifier(
+            fit_on(data.rows(train_idx), codebooks), codebooks, photos, 0.0, version
         )
-        fold_model = to_classifier(pipelines, codebooks, photos, 0.0, version)
-        out_of_fold[valid_idx] = label_probabilities(fold_model, subset(valid_idx))
+        out_of_fold[valid_idx] = label_probabilities(fold_model, data.rows(valid_idx))
     dev_truth = np.array([LABELS.index(photos[i].label) for i in dev])
     dev_probs = out_of_fold[dev]
     threshold = choose_threshold(
         dev_probs.max(axis=1), dev_probs.argmax(axis=1) == dev_truth, TARGET_PRECISION
     )
     log.info("fitting the evaluation model")
-    development = subset(dev)
-    pipelines = fit_classifier(
-        development.features,
-        development.mirrored,
-        [folders[i] for i in dev],
-        development.augmented,
-        block_sizes(codebooks),
+    development = data.rows(dev)
+    evaluation_model = to_classifier(
+        fit_on(development, codebooks), codebooks, photos, threshold, version
     )
-    evaluation_model = to_classifier(pipelines, codebooks, photos, threshold, version)
-    held_out = subset(test)
+    held_out = data.rows(test)
     metrics: dict[str, Any] = {
         "cross_validated_development": accuracy_report(dev_probs, development.photos, threshold),
         "held_out": accuracy_report(
@@ -443,9 +433,7 @@ def train_image_model(data_dir: Path, version: str) -> tuple[ImageClassifier, di
     log.info("measuring rejection of object classes never seen in training")
     metrics["unseen_folders"] = unseen_folder_report(data, folders, dev, test, codebooks, threshold)
     log.info("fitting the shipped model on all photos")
-    final = fit_classifier(
-        data.features, data.mirrored, folders, data.augmented, block_sizes(codebooks)
-    )
+    final = fit_on(data, codebooks)
     classifier = to_classifier(final, codebooks, photos, threshold, version)
     parity_rows = held_out.features[:8].astype(np.float32).astype(np.float64)
     fixture: dict[str, Array] = {
