@@ -109,7 +109,7 @@ test: lint typecheck unit integration reliability e2e
 
 # --- models, benchmarks, operations -------------------------------------------------------------
 train: $(STAMP)
-	$(VPY) -m training.train --data-dir $(DATA_DIR)
+	$(VPY) -m training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part))
 
 predict-images: vendor
 	@test -n "$(LIST)" -a -n "$(OUT)" || { echo "usage: make predict-images LIST=paths.txt OUT=out.csv" >&2; exit 2; }

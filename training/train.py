@@ -57,6 +57,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+PARTS = ("image", "outcome")
+"""The models `make train` fits, each written by its own function below; `--only` picks some."""
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -66,25 +70,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fixtures", type=Path, default=FIXTURES)
     parser.add_argument("--card", type=Path, default=CARD)
     parser.add_argument(
+        "--only",
+        action="append",
+        choices=PARTS,
+        help="retrain only this model (repeatable); the others' metrics are kept from metrics.json",
+    )
+    parser.add_argument(
         "--skip-evaluation", action="store_true", help="fit the shipped models only (no metrics)"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)
     args.fixtures.mkdir(parents=True, exist_ok=True)
+    parts = tuple(args.only or PARTS)
     with threadpool_limits(limits=TRAINING_THREADS):
-        train(args.data_dir.resolve(), args.out, args.fixtures, args.card, args.skip_evaluation)
+        train(
+            args.data_dir.resolve(), args.out, args.fixtures, args.card, args.skip_evaluation, parts
+        )
     log.info("done: artifacts in %s", args.out)
 
 
-def train(data_dir: Path, out: Path, fixtures: Path, card: Path, skip_evaluation: bool) -> None:
-    """Fit both models; write artifacts, parity fixtures, metrics and (unless skipped) the card."""
+def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool) -> dict[str, Any]:
+    """Fit the photo model; write its artifact and parity fixture; return its metrics."""
     image_model, image_metrics = train_image_model(data_dir, "pending")
     image_model.version = "image-" + _digest(image_model.coef, image_model.codebooks.sift_centroids)
     save_classifier(image_model, out / "image_model.npz")
     fixture = image_metrics.pop("parity_fixture")
     np.savez_compressed(fixtures / "image_parity.npz", **fixture)
+    return {"version": image_model.version, **image_metrics}
 
+
+def train_outcome(
+    data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
+) -> dict[str, Any]:
+    """Fit the outcome and barrier model and the category statistics; return their metrics."""
     records = []
     for network, path in partner_files(data_dir).items():
         records.extend(labelled(read_records(path, network)))
@@ -107,14 +126,34 @@ def train(data_dir: Path, out: Path, fixtures: Path, card: Path, skip_evaluation
     (out / "similar_repairs.json").write_text(
         json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    return {"version": outcome_model.version, **outcome_metrics}
 
-    metrics = {
-        "sklearn_version": sklearn.__version__,
-        "numpy_version": np.__version__,
-        "image": {"version": image_model.version, **image_metrics},
-        "outcome": {"version": outcome_model.version, **outcome_metrics},
-    }
-    (out / "metrics.json").write_text(
+
+TRAINERS = {"image": train_image, "outcome": train_outcome}
+
+
+def train(
+    data_dir: Path,
+    out: Path,
+    fixtures: Path,
+    card: Path,
+    skip_evaluation: bool,
+    parts: tuple[str, ...] = PARTS,
+) -> None:
+    """Fit the chosen models; write artifacts, fixtures, metrics and (unless skipped) the card.
+
+    `metrics.json` keeps one entry per model: retraining one part rewrites only its own entry, so
+    the card is always written from every model's last measured figures.
+    """
+    metrics_path = out / "metrics.json"
+    metrics: dict[str, Any] = (
+        json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
+    )
+    metrics["sklearn_version"] = sklearn.__version__
+    metrics["numpy_version"] = np.__version__
+    for part in parts:
+        metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
+    metrics_path.write_text(
         json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     if not skip_evaluation:
