@@ -109,6 +109,7 @@ test: lint typecheck unit integration reliability e2e
 
 # --- models, benchmarks, operations -------------------------------------------------------------
 train: $(STAMP)
+	$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-train.txt
 	$(VPY) -m training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part))
 
 predict-images: vendor

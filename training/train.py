@@ -21,6 +21,7 @@ import sklearn
 from threadpoolctl import threadpool_limits
 
 from training import REPO_ROOT, TRAINING_THREADS
+from training.backbone import export_backbone
 from training.image_training import save_classifier, train_image_model
 from training.model_card import write_model_card
 from training.ords import (
@@ -91,13 +92,19 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool) -> dict[str, Any]:
-    """Fit the photo model; write its artifact and parity fixture; return its metrics."""
-    image_model, image_metrics = train_image_model(data_dir, "pending")
-    image_model.version = "image-" + _digest(image_model.coef, image_model.codebooks.sift_centroids)
+    """Export the pretrained network, fit the photo head; write both artifacts and the parity
+    fixture; return the metrics."""
+    backbone = export_backbone(out / "efficientnet_lite0.npz")
+    image_model, image_metrics = train_image_model(
+        data_dir, out / "efficientnet_lite0.npz", "pending"
+    )
+    image_model.version = "image-" + _digest(
+        image_model.coef, image_model.bank, np.frombuffer(backbone["file_sha256"].encode(), "u1")
+    )
     save_classifier(image_model, out / "image_model.npz")
     fixture = image_metrics.pop("parity_fixture")
     np.savez_compressed(fixtures / "image_parity.npz", **fixture)
-    return {"version": image_model.version, **image_metrics}
+    return {"version": image_model.version, "backbone": backbone, **image_metrics}
 
 
 def train_outcome(

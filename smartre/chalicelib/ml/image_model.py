@@ -1,16 +1,15 @@
 """Photo -> Open Repair Data product category, with numpy only.
 
-Each of the four feature blocks of `image_features` has its own multinomial logistic regression,
-trained by `training/` on the photo folders (35 of them: each Caltech class and each clothing
-class is its own "fine" class, which a linear model separates far better than the 12 mixed
-categories) and exported to `artifacts/image_model.npz`. The blocks are combined as a product of
-experts: the folder probabilities are the normalised geometric mean of the four models'
-probabilities, i.e. the softmax of their mean logits, which is one matrix product over the
-concatenated features. A category's probability is the sum of its folders' probabilities (mirror
-images and zoomed crops were used in training; averaging over a mirrored copy at inference would
-double the latency for little gain). Below a threshold
-calibrated on held-out photos the answer is "not recognised": the training data has no kettles,
-vacuums or bikes, so a low score is the honest answer for them.
+The photo's centred square at 224×224 goes through EfficientNet-Lite0 with its ImageNet weights
+(`efficientnet`); its 1280 pooled features feed a multinomial logistic regression over the 35
+photo folders (each Caltech class and each clothing class), trained by `training/` and exported to
+`artifacts/image_model.npz`. A category's probability is the sum of its folders' probabilities.
+
+"Not recognised" needs both of two things to fail: the top category's probability must reach a
+threshold, and the photo must look like some photo the model was trained on (the cosine similarity
+of its features to the nearest training photo's must reach a floor). A kettle, a cat or a building
+can get a confident category from a linear head, but its features are far from every training
+photo; both thresholds were chosen from in-domain development photos only (see the model card).
 """
 
 import json
@@ -21,12 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from chalicelib.ml.image_features import (
-    Codebooks,
-    FisherCodebook,
-    image_features,
-    square_pixels,
-)
+from chalicelib.ml.efficientnet import EfficientNetLite0, network_input
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACTS / "image_model.npz"
@@ -52,98 +46,97 @@ def softmax(logits: Array) -> Array:
     return result
 
 
+def normalise_rows(rows: Array) -> Array:
+    """Each row scaled to unit length (a zero row stays zero)."""
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    result: Array = rows / np.maximum(norms, 1e-12)
+    return result
+
+
 class ImageClassifier:
-    """Loads the exported weights once; `classify` is then pure numpy."""
+    """Loads the network and the head once; `classify` is then pure numpy."""
 
     def __init__(
         self,
         *,
-        codebooks: Codebooks,
+        backbone: EfficientNetLite0 | None,
         mean: Array,
         scale: Array,
         coef: Array,
         intercept: Array,
-        block_sizes: tuple[int, ...],
         fine_to_label: Array,
+        bank: Array,
         labels: tuple[str, ...],
         threshold: float,
+        min_similarity: float,
         version: str,
     ) -> None:
-        self.codebooks = codebooks
+        self.backbone = backbone
         self.mean = mean
         self.scale = scale
         self.coef = coef
-        self.intercept = intercept  # (blocks, folders): one row per block's model
-        self.block_sizes = block_sizes
+        self.intercept = intercept
         self.fine_to_label = fine_to_label
+        self.bank = bank  # (training photos, 1280), unit rows
         self.labels = labels
         self.threshold = threshold
+        self.min_similarity = min_similarity
         self.version = version
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "ImageClassifier":
+    def load(cls, path: Path | None = None, backbone_path: Path | None = None) -> "ImageClassifier":
         path = path or DEFAULT_PATH
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         with np.load(path, allow_pickle=False) as arrays:
-
-            def fisher(prefix: str) -> FisherCodebook:
-                return FisherCodebook(
-                    *(
-                        arrays[f"{prefix}_{name}"].astype(np.float64)
-                        for name in ("pca_mean", "pca", "weights", "means", "variances")
-                    )
-                )
-
             return cls(
-                codebooks=Codebooks(
-                    sift_centroids=arrays["sift_centroids"].astype(np.float64),
-                    sift_gmm=fisher("sift"),
-                    colour_gmm=fisher("colour"),
-                ),
+                backbone=EfficientNetLite0.load(backbone_path),
                 mean=arrays["mean"].astype(np.float64),
                 scale=arrays["scale"].astype(np.float64),
                 coef=arrays["coef"].astype(np.float64),
                 intercept=arrays["intercept"].astype(np.float64),
-                block_sizes=tuple(int(n) for n in arrays["block_sizes"]),
-                fine_to_label=arrays["fine_to_label"],
+                fine_to_label=arrays["fine_to_label"].astype(np.float64),
+                bank=arrays["bank"].astype(np.float32),
                 labels=tuple(meta["labels"]),
                 threshold=float(meta["threshold"]),
+                min_similarity=float(meta["min_similarity"]),
                 version=str(meta["version"]),
             )
 
     def fine_probabilities(self, features: Array) -> Array:
-        """Per-folder probabilities for feature rows: the softmax of the blocks' mean logits."""
+        """Per-folder probabilities for feature rows (scikit-learn's predict_proba)."""
         scaled = (features - self.mean) / self.scale
-        logits = scaled @ self.coef.T + self.intercept.sum(axis=0)
-        return softmax(logits / len(self.block_sizes))
-
-    def block_probabilities(self, features: Array) -> list[Array]:
-        """Each block model's own per-folder probabilities (scikit-learn's predict_proba)."""
-        scaled = (features - self.mean) / self.scale
-        result, start = [], 0
-        for block, size in enumerate(self.block_sizes):
-            part = slice(start, start + size)
-            result.append(softmax(scaled[:, part] @ self.coef[:, part].T + self.intercept[block]))
-            start += size
-        return result
-
-    def features(self, image: Image.Image) -> Array:
-        """The photo's feature row, shape (1, d)."""
-        return image_features(square_pixels(image), self.codebooks)[None, :]
+        return softmax(scaled @ self.coef.T + self.intercept)
 
     def label_probabilities(self, features: Array) -> Array:
-        """Category probabilities averaged over the given feature rows."""
-        averaged: Array = self.fine_probabilities(features).mean(axis=0) @ self.fine_to_label
-        return averaged
+        """Category probabilities for feature rows."""
+        result: Array = self.fine_probabilities(features) @ self.fine_to_label
+        return result
+
+    def similarity(self, features: Array) -> Array:
+        """Cosine similarity of each feature row to the nearest training photo."""
+        nearest: Array = (normalise_rows(features) @ self.bank.T).max(axis=-1)
+        return nearest
+
+    def features(self, image: Image.Image) -> Array:
+        """The photo's pooled network features, shape (1, 1280)."""
+        if self.backbone is None:
+            raise RuntimeError("this classifier was built without its network")
+        pooled = self.backbone.features(network_input(image))
+        return pooled.astype(np.float64)[None, :]
 
     def classify(self, image: Image.Image) -> ImagePrediction:
-        return self.predict_from_probabilities(self.label_probabilities(self.features(image)))
+        features = self.features(image)
+        return self.predict_from_probabilities(
+            self.label_probabilities(features)[0], float(self.similarity(features)[0])
+        )
 
-    def predict_from_probabilities(self, probabilities: Array) -> ImagePrediction:
+    def predict_from_probabilities(
+        self, probabilities: Array, similarity: float = 1.0
+    ) -> ImagePrediction:
         order = np.argsort(-probabilities, kind="stable")
         top3 = tuple((self.labels[i], float(probabilities[i])) for i in order[:3])
         best, confidence = top3[0]
-        recognised = confidence >= self.threshold
+        recognised = confidence >= self.threshold and similarity >= self.min_similarity
         return ImagePrediction(
             label=best if recognised else None,
             confidence=confidence,
