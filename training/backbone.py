@@ -53,7 +53,9 @@ def block_strides() -> list[int]:
 def _fold(state: dict[str, Array], conv: str, bn: str) -> tuple[Array, Array]:
     """The convolution's weight scaled per output channel, and the batch norm as a bias."""
     weight = state[f"{conv}.weight"].astype(np.float64)
-    scale = state[f"{bn}.weight"] / np.sqrt(state[f"{bn}.running_var"].astype(np.float64) + BN_EPSILON)
+    scale = state[f"{bn}.weight"] / np.sqrt(
+        state[f"{bn}.running_var"].astype(np.float64) + BN_EPSILON
+    )
     bias = state[f"{bn}.bias"] - state[f"{bn}.running_mean"] * scale
     return weight * scale[:, None, None, None], bias
 
@@ -99,7 +101,7 @@ def export_backbone(out: Path, source: Path | None = None) -> dict[str, Any]:
     source = source or weights_path()
     raw = source.read_bytes()
     arrays = export_arrays(read_state_dict(raw))
-    np.savez(out, **arrays)
+    np.savez(out, allow_pickle=False, **arrays)
     parameters = sum(v.size for k, v in arrays.items() if k != "strides")
     return {
         **WEIGHTS_PROVENANCE,

@@ -80,7 +80,9 @@ def extract(
     result = np.array(features, dtype=np.float64), np.array(mirrored, dtype=np.float64)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, paths=np.array([str(p) for p in paths]), features=result[0], mirrored=result[1])
+        np.savez(
+            cache, paths=np.array([str(p) for p in paths]), features=result[0], mirrored=result[1]
+        )
     return result
 
 
@@ -205,9 +207,7 @@ def refusal_report(
         "refused": float(refused.mean()),
         "refused_by_probability_alone": float((~confident).mean()),
         "refused_by_similarity_alone": float((~familiar).mean()),
-        "per_folder": {
-            f: float(refused[[n == f for n in names]].mean()) for f in folders
-        },
+        "per_folder": {f: float(refused[[n == f for n in names]].mean()) for f in folders},
     }
 
 
@@ -216,7 +216,11 @@ def _out_of_fold(
 ) -> tuple[Array, Array, Array]:
     """Out-of-fold category probabilities (as is, mirror-averaged) and nearest-photo similarity."""
     n = len(data.photos)
-    plain, averaged, similarity = np.zeros((n, len(LABELS))), np.zeros((n, len(LABELS))), np.zeros(n)
+    plain, averaged, similarity = (
+        np.zeros((n, len(LABELS))),
+        np.zeros((n, len(LABELS))),
+        np.zeros(n),
+    )
     folds = StratifiedKFold(3, shuffle=True, random_state=SEED)
     dev_array = np.array(dev)
     for train_pos, valid_pos in folds.split(dev_array, [folders[i] for i in dev]):
@@ -272,7 +276,9 @@ def train_image_model(
 
     log.info("fitting the evaluation model on the development photos")
     evaluation = to_classifier(
-        fit_head(development.features, development.mirrored, [p.folder for p in development.photos]),
+        fit_head(
+            development.features, development.mirrored, [p.folder for p in development.photos]
+        ),
         None,
         photos,
         development.features,

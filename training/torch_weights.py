@@ -72,7 +72,8 @@ class _PendingTensor:
         if not self.shape:
             return np.array(data[self.offset])
         itemsize = data.dtype.itemsize
-        needed = self.offset + 1 + sum((n - 1) * s for n, s in zip(self.shape, self.stride))
+        span = sum((n - 1) * s for n, s in zip(self.shape, self.stride, strict=True))
+        needed = self.offset + 1 + span
         if min(self.shape) > 0 and (needed > data.size or min(self.stride) < 0):
             raise pickle.UnpicklingError(f"tensor overruns storage {self.storage.key}")
         view = np.lib.stride_tricks.as_strided(
@@ -118,7 +119,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
         if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
             raise pickle.UnpicklingError(f"unexpected persistent id {pid!r}")
         _, storage_type, key, _location, size = pid[:5]
-        if not isinstance(storage_type, _StorageType) or len(pid) > 5 and pid[5] is not None:
+        if not isinstance(storage_type, _StorageType) or (len(pid) > 5 and pid[5] is not None):
             raise pickle.UnpicklingError(f"unsupported storage {pid!r}")
         storage = self.storages.get(key)
         if storage is None:

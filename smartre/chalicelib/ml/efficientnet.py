@@ -40,7 +40,7 @@ class Block:
 
     @property
     def residual(self) -> bool:
-        inputs = (self.expand_weight if self.expand_weight is not None else self.project_weight)
+        inputs = self.expand_weight if self.expand_weight is not None else self.project_weight
         return self.stride == 1 and inputs.shape[0] == self.project_weight.shape[1]
 
 
@@ -57,11 +57,11 @@ def _relu6(x: Float32) -> Float32:
 
 
 def _pad(x: Float32, kernel: int, stride: int) -> Float32:
-    height, width = x.shape[:2]
-    padded: Float32 = np.pad(
-        x,
-        (same_padding(height, kernel, stride), same_padding(width, kernel, stride), (0, 0)),
-    )
+    height, width, channels = x.shape
+    top, bottom = same_padding(height, kernel, stride)
+    left, right = same_padding(width, kernel, stride)
+    padded = np.zeros((height + top + bottom, width + left + right, channels), dtype=np.float32)
+    padded[top : top + height, left : left + width] = x
     return padded
 
 
@@ -71,13 +71,16 @@ def depthwise(x: Float32, weight: Float32, bias: Float32, stride: int) -> Float3
     height, width = -(-x.shape[0] // stride), -(-x.shape[1] // stride)
     padded = _pad(x, kernel, stride)
     out = np.empty((height, width, x.shape[2]), dtype=np.float32)
-    out[...] = bias
     tap = np.empty_like(out)
     for dy in range(kernel):
         for dx in range(kernel):
             window = padded[dy : dy + stride * height : stride, dx : dx + stride * width : stride]
-            np.multiply(window, weight[dy, dx], out=tap)
-            out += tap
+            if dy == dx == 0:
+                np.multiply(window, weight[0, 0], out=out)
+            else:
+                np.multiply(window, weight[dy, dx], out=tap)
+                out += tap
+    out += bias
     return out
 
 

@@ -1,5 +1,6 @@
-"""ImageClassifier: the committed model's contract, its parity with scikit-learn, and that the
-answer depends on what is in the photo, not on its pixel size or borders."""
+"""ImageClassifier: the committed model's contract, its parity with scikit-learn, "not recognised"
+for photos of no repairable item, and that the answer depends on what is in the photo, not on its
+pixel size or borders."""
 
 from pathlib import Path
 
@@ -9,8 +10,8 @@ from PIL import Image, ImageOps
 
 from chalicelib.ml.image_model import ImageClassifier, ImagePrediction
 from chalicelib.ml.photo import load_photo
-from training.image_data import Photo
-from training.image_training import fit_classifier, fused_predict_proba, to_classifier
+from training.image_data import Photo, list_photos
+from training.image_training import fit_head, to_classifier
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -80,20 +81,29 @@ def test_high_confidence_is_recognised(classifier: ImageClassifier) -> None:
     assert prediction.label == classifier.labels[3]
 
 
+def test_an_unfamiliar_photo_is_not_recognised_however_confident(
+    classifier: ImageClassifier,
+) -> None:
+    probabilities = np.zeros(len(classifier.labels))
+    probabilities[3] = 1.0
+    prediction = classifier.predict_from_probabilities(
+        probabilities, classifier.min_similarity - 0.01
+    )
+    assert not prediction.recognised
+    assert prediction.label is None
+    assert prediction.top3[0] == (classifier.labels[3], 1.0)
+
+
 def test_numpy_head_equals_sklearn_predict_proba_on_validation_rows(
     classifier: ImageClassifier,
 ) -> None:
     with np.load(FIXTURES / "image_parity.npz") as fixture:
         features = fixture["features"].astype(np.float64)
         expected = fixture["sklearn_proba"]
-        blocks = [fixture[f"sklearn_block_{i}"] for i in range(len(classifier.block_sizes))]
     assert np.abs(classifier.fine_probabilities(features) - expected).max() < 1e-9
-    for ours, theirs in zip(classifier.block_probabilities(features), blocks, strict=True):
-        assert np.abs(ours - theirs).max() < 1e-9
 
 
-def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline(classifier: ImageClassifier) -> None:
-
+def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline() -> None:
     rng = np.random.default_rng(0)
     folders = ["caltech/laptop", "caltech/cup", "clothing/hat"]
     labels = ["Laptop", "Unpowered - Household", "Unpowered - Textile"]
@@ -102,17 +112,50 @@ def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline(classifier: ImageCl
     ]
     targets = [folders[i % 3] for i in range(90)]
     features = rng.random((90, 20)) + np.array([folders.index(t) for t in targets])[:, None] * 0.1
-    pipelines = fit_classifier(features, features[:, ::-1], targets, sizes=(12, 8))
-    exported = to_classifier(pipelines, classifier.codebooks, photos, 0.5, "t")
+    pipeline = fit_head(features, features[:, ::-1], targets)
+    exported = to_classifier(pipeline, None, photos, features, 0.5, 0.0, "t")
     validation = rng.random((30, 20))
-    expected = fused_predict_proba(pipelines, validation)
+    expected = pipeline.predict_proba(validation)
     assert np.abs(exported.fine_probabilities(validation) - expected).max() < 1e-9
-    first, second = exported.block_probabilities(validation)
-    assert np.abs(first - pipelines[0].predict_proba(validation[:, :12])).max() < 1e-9
-    assert np.abs(second - pipelines[1].predict_proba(validation[:, 12:])).max() < 1e-9
-    # The product of experts is the normalised geometric mean of the two models.
-    geometric = np.sqrt(first * second)
-    assert np.abs(geometric / geometric.sum(axis=1, keepdims=True) - expected).max() < 1e-9
+
+
+def test_similarity_is_to_the_nearest_training_photo() -> None:
+    bank = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    classifier = ImageClassifier(
+        backbone=None,
+        mean=np.zeros(3),
+        scale=np.ones(3),
+        coef=np.zeros((1, 3)),
+        intercept=np.zeros(1),
+        fine_to_label=np.ones((1, 1)),
+        bank=bank,
+        labels=("Laptop",),
+        threshold=0.5,
+        min_similarity=0.9,
+        version="t",
+    )
+    similarity = classifier.similarity(np.array([[0.0, 5.0, 0.0], [1.0, 1.0, 0.0], [0, 0, 2.0]]))
+    np.testing.assert_allclose(similarity, [1.0, np.sqrt(0.5), 0.0])
+
+
+def test_photos_of_things_that_are_no_repairable_item_are_mostly_not_recognised(
+    classifier: ImageClassifier, data_dir: Path
+) -> None:
+    folder = data_dir / "caltech101_ood_dev"
+    paths = [folder / line for line in (folder / "list.txt").read_text().split()[::12]]
+    refused = sum(not classifier.classify(load_photo(p.read_bytes())).recognised for p in paths)
+    assert len(paths) == 34
+    assert refused >= 0.7 * len(paths)
+
+
+def test_photos_of_the_trained_folders_are_recognised_and_right(
+    classifier: ImageClassifier, data_dir: Path
+) -> None:
+    photos = [p for p in list_photos(data_dir) if p.held_out][::10]
+    results = [classifier.classify(load_photo(p.path.read_bytes())) for p in photos]
+    recognised = [(r, p) for r, p in zip(results, photos, strict=True) if r.recognised]
+    assert len(recognised) >= 0.9 * len(photos)
+    assert sum(r.label == p.label for r, p in recognised) >= 0.95 * len(recognised)
 
 
 def test_rescaling_a_photo_does_not_change_the_answer(
