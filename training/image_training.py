@@ -40,7 +40,7 @@ from training.image_data import LABELS, Photo, list_photos
 log = logging.getLogger(__name__)
 
 SEED = 20250701
-C = 0.05
+C = 0.2
 TARGET_PRECISION = 0.98
 KEEP_SHARE = 0.97
 OOD_DIR = "caltech101_ood_dev"

@@ -119,9 +119,15 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         f"development predictions are still {_pct(TARGET_PRECISION)} correct, and (b) the cosine "
         "similarity of its features to the nearest training photo's reaches "
         f"{m['min_similarity']:.3f}, the similarity that {_pct(KEEP_SHARE)} of the development "
-        "photos reach to their nearest photo in the other folds. Both thresholds come from "
-        "in-domain development photos only; the out-of-domain photos below were never used to "
-        "fit or choose anything, so the rule holds no knowledge of their classes.",
+        "photos reach to their nearest photo in the other folds. Both thresholds are computed "
+        "from in-domain development photos only. The one choice made with the out-of-domain "
+        f"development photos is the share {_pct(KEEP_SHARE)} itself, picked among 95–99 % as "
+        "the one leaving a margin on both targets (in-domain recognised ≥ 95 %, out-of-domain "
+        "refused ≥ 85 %) on development data; no rule names or models those photos' classes. "
+        f"(C={m['C']} was chosen over 0.05 on the development cross-validation. The exploration "
+        "script that compared these settings also printed held-out figures, so the held-out "
+        "numbers are not perfectly blind to those two choices; across the ten variants the "
+        "held-out share recognised ranged 97.7–99.3 % and the precision 98.8–99.1 %.)",
         "",
         f"- Held-out in-domain photos recognised: {_pct(held['recognised_share'])} (Caltech "
         f"{_pct(held['caltech_recognised_share'])}); precision when recognised: "
