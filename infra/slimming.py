@@ -2,7 +2,9 @@
 
 Chalice has no exclude option: it zips whole wheels. For SmartRe that is numpy's own test suite,
 f2py and C headers, and Pillow's AVIF, font (FreeType/HarfBuzz) and Tk extensions with the
-shared libraries only those extensions link. The service decodes JPEG, PNG and WebP only
+shared libraries only those extensions link, and the photo network's ImageNet classifier (the
+service reads the network's features; only the tests use ImageNet's classes). The service decodes
+JPEG, PNG and WebP only
 (``chalicelib.ml.photo`` opens images with ``formats=[...]``) and never draws text, so none of
 these can be imported by a request. Everything else is left as the wheel shipped it, so the
 package check (``infra.packaging``) still traces every native library to its wheel.
@@ -35,6 +37,8 @@ UNUSED_AT_RUNTIME: dict[str, tuple[str, ...]] = {
         "pillow.libs/libbrotli*",
         "pillow.libs/libpng16-*",  # only FreeType links it; Pillow's PNG codec uses zlib
         "PIL/_imagingtk.*",
+        # EfficientNet's ImageNet classifier: only the tests use it (the service reads features)
+        "chalicelib/ml/artifacts/efficientnet_lite0_imagenet_head.npz",
     ),
 }
 

@@ -96,12 +96,15 @@ def export_arrays(state: dict[str, Array]) -> dict[str, Array]:
     return stored
 
 
-def export_backbone(out: Path, source: Path | None = None) -> dict[str, Any]:
-    """Write the float16 network to `out`; return its provenance for the model card."""
+def export_backbone(out: Path, imagenet_head: Path, source: Path | None = None) -> dict[str, Any]:
+    """Write the float16 network to `out` and its ImageNet classifier to `imagenet_head`;
+    return their provenance for the model card."""
     source = source or weights_path()
     raw = source.read_bytes()
     arrays = export_arrays(read_state_dict(raw))
+    classifier = {name: arrays.pop(name) for name in ("classifier_weight", "classifier_bias")}
     np.savez(out, allow_pickle=False, **arrays)
+    np.savez(imagenet_head, allow_pickle=False, **classifier)
     parameters = sum(v.size for k, v in arrays.items() if k != "strides")
     return {
         **WEIGHTS_PROVENANCE,
@@ -109,4 +112,6 @@ def export_backbone(out: Path, source: Path | None = None) -> dict[str, Any]:
         "file_sha256": hashlib.sha256(raw).hexdigest(),
         "parameters": int(parameters),
         "stored_bytes": out.stat().st_size,
+        "imagenet_head_parameters": int(sum(v.size for v in classifier.values())),
+        "imagenet_head_stored_bytes": imagenet_head.stat().st_size,
     }

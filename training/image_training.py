@@ -32,7 +32,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from chalicelib.ml.efficientnet import EfficientNetLite0, network_input
-from chalicelib.ml.image_model import ImageClassifier, normalise_rows
+from chalicelib.ml.image_model import ImageClassifier, quantise_bank
 from chalicelib.ml.photo import load_photo
 from training import REPO_ROOT
 from training.image_data import LABELS, Photo, list_photos
@@ -134,6 +134,7 @@ def to_classifier(
 ) -> ImageClassifier:
     scaler: StandardScaler = pipeline.named_steps["standardscaler"]
     model: LogisticRegression = pipeline.named_steps["logisticregression"]
+    codes, scale = quantise_bank(bank)
     return ImageClassifier(
         backbone=backbone,
         mean=scaler.mean_.astype(np.float64),
@@ -141,7 +142,8 @@ def to_classifier(
         coef=model.coef_.astype(np.float64),
         intercept=model.intercept_.astype(np.float64),
         fine_to_label=fine_to_label(list(model.classes_), photos),
-        bank=normalise_rows(bank).astype(np.float16).astype(np.float64),
+        bank_codes=codes,
+        bank_scale=scale,
         labels=LABELS,
         threshold=threshold,
         min_similarity=min_similarity,
@@ -326,7 +328,7 @@ def train_image_model(
 def save_classifier(classifier: ImageClassifier, path: Path) -> None:
     import json
 
-    # Uncompressed: loads faster (cold start); float16 weights and nearest-photo bank.
+    # Uncompressed: loads faster (cold start). The nearest-photo bank is stored as uint8 codes.
     np.savez(
         path,
         mean=classifier.mean.astype(np.float32),
@@ -334,7 +336,8 @@ def save_classifier(classifier: ImageClassifier, path: Path) -> None:
         coef=classifier.coef.astype(np.float16),
         intercept=classifier.intercept.astype(np.float32),
         fine_to_label=classifier.fine_to_label.astype(np.int8),
-        bank=classifier.bank.astype(np.float16),
+        bank=classifier.bank_codes,
+        bank_scale=np.float32(classifier.bank_scale),
     )
     meta = {
         "labels": list(classifier.labels),

@@ -61,7 +61,10 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         'ones); layer layout, TensorFlow "SAME" padding (asymmetric on stride 2), batch-norm '
         f"epsilon 1e-3 and input scaling (x − 127) / 128 as in `{net['layer_layout']}`. Batch "
         f"norm is folded into the convolutions and the {net['parameters']:,} parameters are "
-        f"stored as float16 ({net['stored_bytes'] / 1e6:.1f} MB) and computed in float32.",
+        f"stored as float16 ({net['stored_bytes'] / 1e6:.1f} MB) and computed in float32. The "
+        f"ImageNet classifier ({net['imagenet_head_parameters']:,} parameters, "
+        f"{net['imagenet_head_stored_bytes'] / 1e6:.1f} MB) is a separate file that only the "
+        "tests use; the Lambda package leaves it out.",
         "",
         "**Proof that it is the same network.** `tests/unit/smartre/ml/test_efficientnet.py` "
         "compares the numpy network with a committed golden fixture: the ImageNet logits and "
@@ -81,8 +84,9 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         f"(C={m['C']}, balanced class weights) over the 35 photo folders, trained on each photo "
         "and its mirror image; a category's probability is the sum of its folders'. Weights "
         "float16, scaler float32 (the scikit-learn reference in the parity test uses the same "
-        "rounded numbers). Mirror averaging at inference was measured on the development "
-        f"cross-validation (top-1 {_pct(mirror['top1'])} against {_pct(cv['top1'])} without, "
+        "rounded numbers). The nearest-photo bank (every training photo's unit feature vector) "
+        "is stored as uint8 codes with one scale. Mirror averaging at inference was measured "
+        f"on the development cross-validation (top-1 {_pct(mirror['top1'])} against {_pct(cv['top1'])} without, "
         f"Caltech {_pct(mirror['caltech_top1'])} against {_pct(cv['caltech_top1'])}) and is not "
         "used: it doubles the network's time for that difference.",
         "",

@@ -94,7 +94,9 @@ def main(argv: list[str] | None = None) -> None:
 def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool) -> dict[str, Any]:
     """Export the pretrained network, fit the photo head; write both artifacts and the parity
     fixture; return the metrics."""
-    backbone = export_backbone(out / "efficientnet_lite0.npz")
+    backbone = export_backbone(
+        out / "efficientnet_lite0.npz", out / "efficientnet_lite0_imagenet_head.npz"
+    )
     image_model, image_metrics = train_image_model(
         data_dir, out / "efficientnet_lite0.npz", "pending"
     )

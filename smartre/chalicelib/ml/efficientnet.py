@@ -20,6 +20,9 @@ from PIL import Image
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEFAULT_PATH = ARTIFACTS / "efficientnet_lite0.npz"
+# The 1000-way ImageNet classifier is kept apart: serving needs only the pooled features, so the
+# Lambda package leaves it out (infra/slimming.py); the tests use it to prove the network.
+IMAGENET_HEAD_PATH = ARTIFACTS / "efficientnet_lite0_imagenet_head.npz"
 INPUT_SIZE = 224
 FEATURES = 1280
 
@@ -128,8 +131,8 @@ class EfficientNetLite0:
         blocks: list[Block],
         head_weight: Float32,
         head_bias: Float32,
-        classifier_weight: Float32,
-        classifier_bias: Float32,
+        classifier_weight: Float32 | None = None,
+        classifier_bias: Float32 | None = None,
     ) -> None:
         self.stem_weight, self.stem_bias = stem_weight, stem_bias
         self.blocks = blocks
@@ -137,7 +140,17 @@ class EfficientNetLite0:
         self.classifier_weight, self.classifier_bias = classifier_weight, classifier_bias
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "EfficientNetLite0":
+    def load(
+        cls, path: Path | None = None, imagenet_head: Path | None = None
+    ) -> "EfficientNetLite0":
+        """The network from `path`; with `imagenet_head`, also its ImageNet classifier."""
+        classifier: tuple[Float32 | None, Float32 | None] = (None, None)
+        if imagenet_head is not None:
+            with np.load(imagenet_head, allow_pickle=False) as head:
+                classifier = (
+                    np.ascontiguousarray(head["classifier_weight"], dtype=np.float32),
+                    np.ascontiguousarray(head["classifier_bias"], dtype=np.float32),
+                )
         with np.load(path or DEFAULT_PATH, allow_pickle=False) as arrays:
 
             def get(name: str) -> Float32:
@@ -164,8 +177,7 @@ class EfficientNetLite0:
                 blocks,
                 get("head_weight"),
                 get("head_bias"),
-                get("classifier_weight"),
-                get("classifier_bias"),
+                *classifier,
             )
 
     def feature_map(self, pixels: NDArray[np.uint8]) -> Float32:
@@ -189,5 +201,7 @@ class EfficientNetLite0:
 
     def logits(self, features: Float32) -> Float32:
         """ImageNet logits (1000 classes) for pooled features of shape (..., 1280)."""
+        if self.classifier_weight is None or self.classifier_bias is None:
+            raise RuntimeError("load the network with imagenet_head= to get ImageNet logits")
         out: Float32 = features @ self.classifier_weight + self.classifier_bias
         return out

@@ -53,6 +53,20 @@ def normalise_rows(rows: Array) -> Array:
     return result
 
 
+def quantise_bank(features: Array) -> tuple[NDArray[np.uint8], float]:
+    """Unit rows of non-negative features as uint8 codes and one scale (a quarter of float16's
+    size; a cosine moves by well under 0.01)."""
+    unit = np.clip(normalise_rows(features), 0.0, None)
+    scale = float(np.float32(unit.max() / 255.0))
+    codes: NDArray[np.uint8] = np.round(unit / scale).astype(np.uint8)
+    return codes, scale
+
+
+def dequantise_bank(codes: NDArray[np.uint8], scale: float) -> NDArray[np.float32]:
+    bank: NDArray[np.float32] = codes.astype(np.float32) * np.float32(scale)
+    return bank
+
+
 class ImageClassifier:
     """Loads the network and the head once; `classify` is then pure numpy."""
 
@@ -65,7 +79,8 @@ class ImageClassifier:
         coef: Array,
         intercept: Array,
         fine_to_label: Array,
-        bank: Array,
+        bank_codes: NDArray[np.uint8],
+        bank_scale: float,
         labels: tuple[str, ...],
         threshold: float,
         min_similarity: float,
@@ -77,7 +92,8 @@ class ImageClassifier:
         self.coef = coef
         self.intercept = intercept
         self.fine_to_label = fine_to_label
-        self.bank = bank  # (training photos, 1280), unit rows
+        self.bank_codes, self.bank_scale = bank_codes, bank_scale
+        self.bank = dequantise_bank(bank_codes, bank_scale)  # (training photos, 1280), unit rows
         self.labels = labels
         self.threshold = threshold
         self.min_similarity = min_similarity
@@ -95,7 +111,8 @@ class ImageClassifier:
                 coef=arrays["coef"].astype(np.float64),
                 intercept=arrays["intercept"].astype(np.float64),
                 fine_to_label=arrays["fine_to_label"].astype(np.float64),
-                bank=arrays["bank"].astype(np.float32),
+                bank_codes=arrays["bank"],
+                bank_scale=float(arrays["bank_scale"]),
                 labels=tuple(meta["labels"]),
                 threshold=float(meta["threshold"]),
                 min_similarity=float(meta["min_similarity"]),
@@ -114,7 +131,8 @@ class ImageClassifier:
 
     def similarity(self, features: Array) -> Array:
         """Cosine similarity of each feature row to the nearest training photo."""
-        nearest: Array = (normalise_rows(features) @ self.bank.T).max(axis=-1)
+        unit = normalise_rows(features).astype(np.float32)
+        nearest: Array = (unit @ self.bank.T).max(axis=-1).astype(np.float64)
         return nearest
 
     def features(self, image: Image.Image) -> Array:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from chalicelib.ml.efficientnet import (
+    IMAGENET_HEAD_PATH,
     EfficientNetLite0,
     depthwise,
     network_input,
@@ -34,7 +35,7 @@ PHOTOS_PER_FOLDER = 3
 
 @pytest.fixture(scope="module")
 def network() -> EfficientNetLite0:
-    return EfficientNetLite0.load()
+    return EfficientNetLite0.load(imagenet_head=IMAGENET_HEAD_PATH)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from chalicelib.ml.image_model import ImageClassifier, ImagePrediction
+from chalicelib.ml.image_model import ImageClassifier, ImagePrediction, quantise_bank
 from chalicelib.ml.photo import load_photo
 from training.image_data import Photo, list_photos
 from training.image_training import fit_head, to_classifier
@@ -120,7 +120,7 @@ def test_numpy_head_equals_a_freshly_fitted_sklearn_pipeline() -> None:
 
 
 def test_similarity_is_to_the_nearest_training_photo() -> None:
-    bank = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    codes, scale = quantise_bank(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
     classifier = ImageClassifier(
         backbone=None,
         mean=np.zeros(3),
@@ -128,14 +128,15 @@ def test_similarity_is_to_the_nearest_training_photo() -> None:
         coef=np.zeros((1, 3)),
         intercept=np.zeros(1),
         fine_to_label=np.ones((1, 1)),
-        bank=bank,
+        bank_codes=codes,
+        bank_scale=scale,
         labels=("Laptop",),
         threshold=0.5,
         min_similarity=0.9,
         version="t",
     )
     similarity = classifier.similarity(np.array([[0.0, 5.0, 0.0], [1.0, 1.0, 0.0], [0, 0, 2.0]]))
-    np.testing.assert_allclose(similarity, [1.0, np.sqrt(0.5), 0.0])
+    np.testing.assert_allclose(similarity, [1.0, np.sqrt(0.5), 0.0], atol=1e-6)
 
 
 def test_photos_of_things_that_are_no_repairable_item_are_mostly_not_recognised(
