@@ -85,7 +85,7 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "and its mirror image; a category's probability is the sum of its folders'. Weights "
         "float16, scaler float32 (the scikit-learn reference in the parity test uses the same "
         "rounded numbers). The nearest-photo bank (every training photo's unit feature vector) "
-        "is stored as uint8 codes with one scale. Mirror averaging at inference was measured "
+        "is stored as 6-bit codes with one scale. Mirror averaging at inference was measured "
         f"on the development cross-validation (top-1 {_pct(mirror['top1'])} against "
         f"{_pct(cv['top1'])} without, "
         f"Caltech {_pct(mirror['caltech_top1'])} against {_pct(cv['caltech_top1'])}) and is not "

@@ -53,11 +53,15 @@ def normalise_rows(rows: Array) -> Array:
     return result
 
 
+BANK_LEVELS = 64
+"""Quantisation levels of the nearest-photo bank: 6-bit codes (in uint8) zip to 0.9 MB for the
+2000 training photos, 1.4 MB at 8 bits; a cosine similarity moves by a few thousandths."""
+
+
 def quantise_bank(features: Array) -> tuple[NDArray[np.uint8], float]:
-    """Unit rows of non-negative features as uint8 codes and one scale (a quarter of float16's
-    size; a cosine moves by well under 0.01)."""
+    """Unit rows of non-negative features as small integer codes and one scale."""
     unit = np.clip(normalise_rows(features), 0.0, None)
-    scale = float(np.float32(unit.max() / 255.0))
+    scale = float(np.float32(unit.max() / (BANK_LEVELS - 1)))
     codes: NDArray[np.uint8] = np.round(unit / scale).astype(np.uint8)
     return codes, scale
 
