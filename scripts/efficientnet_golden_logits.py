@@ -10,7 +10,7 @@ repository (how the committed fixture was made, torch 2.5.1 CPU):
     /tmp/ref/bin/python scripts/efficientnet_golden_logits.py \
         tests/unit/smartre/ml/fixtures/efficientnet_golden.npz
 
-The inputs (`pixels`: three development photos cropped by `chalicelib.ml.efficientnet.
+The inputs (`pixels`: three Caltech photos (laptop, umbrella, grand piano) cropped by `chalicelib.ml.efficientnet.
 network_input`, and one uniform-noise image) are scaled exactly as the reference's preprocessing
 does, (x - 127) / 128, and the reference pads with TensorFlow "SAME" for 224×224 inputs.
 """
