@@ -12,7 +12,8 @@ repository (how the committed fixture was made: torch 2.5.1 from PyPI, run on th
 
 The inputs (`pixels`: three Caltech photos, a laptop, an umbrella and a grand piano, cropped by
 `chalicelib.ml.efficientnet.network_input`, and one uniform-noise image) are scaled exactly as the
-reference's preprocessing does, (x - 127) / 128, and the reference pads with TensorFlow "SAME" for 224×224 inputs.
+reference's preprocessing does, (x - 127) / 128, and the reference pads with TensorFlow "SAME"
+for 224×224 inputs.
 """
 
 import sys
