@@ -183,8 +183,15 @@ class Stage:
         )
 
     @property
+    def cursor_key(self) -> SecretSpec:
+        return SecretSpec(
+            name=f"/{PROJECT}/{self.stage}/cursor-signing-key",
+            description="HMAC key RepairApp signs its queue cursors with",
+        )
+
+    @property
     def secrets(self) -> tuple[SecretSpec, ...]:
-        return (self.service_key, self.origin_secret)
+        return (self.service_key, self.origin_secret, self.cursor_key)
 
     # workflow and identity
     @property
