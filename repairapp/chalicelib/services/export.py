@@ -103,7 +103,7 @@ def plain_number(value: float) -> str:
 
 
 def iso_date(timestamp: str) -> str:
-    """The calendar date of an ISO 8601 timestamp (``YYYY-MM-DD``), what ORDS ``event_date`` means."""
+    """The calendar date (``YYYY-MM-DD``) of an ISO 8601 timestamp: ORDS ``event_date``."""
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date().isoformat()
 
 
