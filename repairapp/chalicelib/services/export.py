@@ -77,6 +77,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
     number = category_id(category) if category else None
     age = inputs.get("productAgeYears")
     known_age = isinstance(age, int | float) and not isinstance(age, bool)
+    age_text = plain_number(age) if known_age else ""
     return [
         ords_id(str(item["repairId"])),
         DATA_PROVIDER,
@@ -86,7 +87,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
         str(number) if number is not None else "",
         _defused(str(inputs.get("brand") or "Unknown")),
         "",
-        plain_number(age) if known_age else "",
+        age_text,
         str(item.get("outcome") or ""),
         str(item.get("barrier") or ""),
         DATA_PROVIDER,
@@ -95,7 +96,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
     ]
 
 
-def plain_number(value: float) -> str:
+def plain_number(value: Any) -> str:
     """A decimal without exponent notation (``0.00001``, not ``1e-05``) and no trailing zeros:
     Table Schema's ``number`` has no exponent in its default format, so ``1e-05`` breaks readers."""
     text = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
