@@ -156,6 +156,11 @@ class Stage:
         )
 
     @property
+    def repairapp_access_table(self) -> TableSpec:
+        # Staff sign-outs and sign-in failure counters, each expiring on its own (TTL).
+        return TableSpec(name=f"{self.prefix}-access", partition="pk", ttl_attribute="expiresAt")
+
+    @property
     def tables(self) -> tuple[TableSpec, ...]:
         return (
             self.analyses_table,
@@ -165,6 +170,7 @@ class Stage:
             self.repairs_table,
             self.repairapp_idempotency_table,
             self.repairapp_stats_table,
+            self.repairapp_access_table,
         )
 
     # secrets

@@ -128,6 +128,19 @@ def policy_for(app: str, stage: Stage) -> dict[str, Any]:
                 [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
             )
         )
+        # Staff access ends with the account: every staff request looks at the account and its
+        # groups (cached briefly), and signing out revokes Cognito's tokens.
+        statements.append(
+            _statement(
+                "CheckStaffAccounts",
+                (
+                    "cognito-idp:AdminGetUser",
+                    "cognito-idp:AdminListGroupsForUser",
+                    "cognito-idp:AdminUserGlobalSignOut",
+                ),
+                [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
+            )
+        )
     return {"Version": VERSION, "Statement": statements}
 
 

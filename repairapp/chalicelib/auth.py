@@ -37,6 +37,7 @@ JWKS_REFRESH_SECONDS = 60.0
 class StaffIdentity:
     username: str
     roles: frozenset[str]
+    issued_at: int = 0
 
 
 def region_of(pool_id: str) -> str:
@@ -134,6 +135,7 @@ class TokenVerifier:
         return StaffIdentity(
             username=str(username),
             roles=frozenset(g for g in groups if isinstance(g, str)) & STAFF_ROLES,
+            issued_at=int(claims["iat"]) if isinstance(claims.get("iat"), int) else 0,
         )
 
     def _key(self, kid: str) -> jwt.PyJWK | None:

@@ -328,7 +328,10 @@ ERRORS: dict[str, dict[str, Any]] = {
     "415": _error("Unsupported media type (request body, or the photo's type)"),
     "422": _error("IdempotencyKeyReused, AnalysisNotFound, or an unusable photo"),
     "428": _error("If-Match is missing (PreconditionRequired)"),
-    "429": _error("Too many sign-in attempts (TooManyRequests)"),
+    "429": {
+        **_error("Too many failed sign-ins for this account or address (TooManyRequests)"),
+        "headers": {"Retry-After": RETRY_AFTER},
+    },
     "503": {
         **_error("A dependency is down or busy (ServiceUnavailable): retry later"),
         "headers": {"Retry-After": RETRY_AFTER},
@@ -415,6 +418,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             "201": _json_response("Signed in", ref("StaffSession")),
             **_errors(400, 401, 403, 413, 415, 429, 503),
         },
+    },
+    ("/api/staff/sessions", "DELETE"): {
+        "summary": "Sign out: this account's tokens issued so far stop working on every route",
+        "responses": {"204": {"description": "Signed out"}, **_errors(503)},
     },
     ("/api/repairs", "GET"): {
         "summary": "The queue, one page at a time (oldest first; by status without filters)",

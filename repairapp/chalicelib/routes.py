@@ -15,7 +15,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import __version__
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
-from chalicelib.guards import require_origin, require_staff
+from chalicelib.guards import client_address, require_origin, require_staff
 from chalicelib.services import (
     export,
     health,
@@ -132,7 +132,14 @@ def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
 # --- staff ------------------------------------------------------------------------------------
 @route("/api/staff/sessions", methods=("POST",))
 def create_staff_session() -> Response:
-    return _json(staff_sessions.start_session(json_object(current_request())), 201)
+    request = current_request()
+    return _json(staff_sessions.start_session(json_object(request), client_address(request)), 201)
+
+
+@route("/api/staff/sessions", methods=("DELETE",), roles=STAFF_ROLES)
+def delete_staff_session() -> Response:
+    staff_sessions.end_session(require_staff(current_request(), STAFF_ROLES))
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
 
 
 @route("/api/repairs", roles=STAFF_ROLES)
