@@ -129,15 +129,11 @@ def policy_for(app: str, stage: Stage) -> dict[str, Any]:
             )
         )
         # Staff access ends with the account: every staff request looks at the account and its
-        # groups (cached briefly), and signing out revokes Cognito's tokens.
+        # groups (cached briefly).
         statements.append(
             _statement(
                 "CheckStaffAccounts",
-                (
-                    "cognito-idp:AdminGetUser",
-                    "cognito-idp:AdminListGroupsForUser",
-                    "cognito-idp:AdminUserGlobalSignOut",
-                ),
+                ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"),
                 [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
             )
         )

@@ -4,9 +4,8 @@ CloudFront adds ``X-Origin-Verify: <secret from SSM>`` to every request it forwa
 (the local CloudFront emulator does the same), and geo restriction and the site live there, so
 a request without the header came straight at API Gateway: 403 ``DirectAccessForbidden``. The
 comparison is constant-time. Staff routes then need a verified Cognito ID token (401 without a
-valid one) whose account still exists, is enabled and was not signed out since the token was
-issued (401 otherwise), and whose *current* groups hold one of the route's roles (403 otherwise;
-see ``staff_access``).
+valid one) that was not signed out, whose account still exists and is enabled (401 otherwise),
+and whose *current* groups hold one of the route's roles (403 otherwise; see ``staff_access``).
 """
 
 from __future__ import annotations
@@ -36,7 +35,7 @@ def require_origin(request: Any) -> None:
 
 def require_staff(request: Any, roles: Collection[str]) -> StaffIdentity:
     identity = resources.token_verifier().verify(bearer_token(header(request, "Authorization")))
-    if resources.access_records().revoked(identity.username, identity.issued_at):
+    if resources.access_records().signed_out(identity.session_id):
         raise Unauthorized("this session was signed out; sign in again")
     current = replace(identity, roles=resources.staff_directory().current_roles(identity.username))
     require_role(current, roles)

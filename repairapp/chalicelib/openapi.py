@@ -420,7 +420,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
     ("/api/staff/sessions", "DELETE"): {
-        "summary": "Sign out: this account's tokens issued so far stop working on every route",
+        "summary": "Sign out: this token stops working on every route at once",
         "responses": {"204": {"description": "Signed out"}, **_errors(503)},
     },
     ("/api/repairs", "GET"): {

@@ -7,10 +7,10 @@ request therefore also asks the user pool about the account (``AdminGetUser`` +
 the account, or removing it from a group, takes effect within that time on every route, and the
 roles come from the account's groups *now*, not from the token's claims.
 
-Signing out writes the moment into the ``access`` table (``signout#<username>``, expiring when
-the last token it covers would have): any token issued at or before it is refused at once, on
-every container (one consistent ``GetItem`` per staff request). ``AdminUserGlobalSignOut`` also
-revokes Cognito's refresh and access tokens on AWS.
+Signing out writes the session's token id (Cognito's ``jti`` claim) into the ``access`` table
+(``signout#<jti>``, expiring with the token): that token is refused at once on every container
+(one consistent ``GetItem`` per staff request), while the person's other sessions (another
+device) go on. The SPA holds no refresh token, so there is nothing else to revoke.
 
 Sign-in attempts are counted per account and per client address in fixed windows
 (``signin#account#<sha256 of the name>#<window>``, ``signin#address#<address>#<window>``) that
@@ -39,9 +39,8 @@ from repaircore.tables import Table
 logger = logging.getLogger(__name__)
 
 ACCOUNT_CACHE_SECONDS = 30.0
-# The ID token's lifetime (infra: IdTokenValidity 8 hours) plus a margin: a sign-out record
-# must outlive every token it revokes.
-SIGN_OUT_RECORD_SECONDS = 9 * 3600
+# A sign-out record outlives its token by this margin (clock skew).
+SIGN_OUT_MARGIN_SECONDS = 300
 SIGN_IN_WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
@@ -83,14 +82,6 @@ class StaffDirectory:
     def forget(self, username: str) -> None:
         with self._lock:
             self._cache.pop(username, None)
-
-    def sign_out_everywhere(self, username: str) -> None:
-        """Revoke Cognito's refresh and access tokens (ID tokens are refused by our record)."""
-        try:
-            self._client.admin_user_global_sign_out(UserPoolId=self._pool_id, Username=username)
-        except (ClientError, BotoCoreError) as exc:
-            # Our own sign-out record already refuses the ID token; this is the extra layer.
-            logger.warning("global sign-out failed: %s", type(exc).__name__)
 
     def _account(self, username: str) -> Account | None:
         now = self._clock()
@@ -134,24 +125,17 @@ class AccessRecords:
         self._clock = clock
 
     # sign-out
-    def sign_out(self, username: str) -> None:
-        now = self._clock()
+    def sign_out(self, session_id: str, expires_at: int) -> None:
         self._table.put(
             {
-                "pk": f"signout#{username}",
-                "signedOutAtMs": int(now * 1000),
-                "expiresAt": int(now) + SIGN_OUT_RECORD_SECONDS,
+                "pk": f"signout#{session_id}",
+                "signedOutAt": int(self._clock()),
+                "expiresAt": expires_at + SIGN_OUT_MARGIN_SECONDS,
             }
         )
 
-    def revoked(self, username: str, issued_at: int) -> bool:
-        """True if the account signed out after a token issued at ``issued_at`` (seconds).
-
-        Token times are whole seconds: a token issued in the same second as the sign-out, even
-        just after it, is refused too (signing in again a second later works)."""
-        item = self._table.find({"pk": f"signout#{username}"})
-        value = item.get("signedOutAtMs") if item else None
-        return isinstance(value, int | float) and issued_at * 1000 <= value
+    def signed_out(self, session_id: str) -> bool:
+        return self._table.find({"pk": f"signout#{session_id}"}) is not None
 
     # sign-in throttling
     def check_sign_in(self, username: str, address: str) -> None:

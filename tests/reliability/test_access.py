@@ -135,6 +135,13 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("POST", "/api/staff/sessions", w.staff_credentials),
         CREATED,
     ),
+    # Signing out ends only the session it is called with (the table's staff tokens are fresh
+    # ones, so the rows after it keep theirs).
+    Route(
+        "DELETE /api/staff/sessions",
+        lambda w, c: ("DELETE", "/api/staff/sessions", None),
+        {**STAFF_ONLY, "repairer": (204, None), "coordinator": (204, None)},
+    ),
     Route("GET /api/repairs", lambda w, c: ("GET", "/api/repairs?limit=5", None), STAFF_ONLY),
     Route(
         "GET /api/staff/repairs/{repairId}",
@@ -227,6 +234,8 @@ def test_repairapp_answers_each_caller_as_the_table_says(
 ) -> None:
     method, path, body = route.request(world, caller)
     headers = {**world.headers[caller]}
+    if method == "DELETE" and caller in ("repairer", "coordinator"):
+        headers = repairapp.sign_in(caller)
     if method == "PATCH":
         headers["If-Match"] = "1"
     if path in ("/api/triage", "/api/repairs") and method == "POST":

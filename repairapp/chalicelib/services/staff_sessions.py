@@ -1,8 +1,8 @@
 """Staff sign-in and sign-out.
 
 Sign-in: a username and password in, Cognito's ID token and the staff roles out, behind a
-throttle per account and per client address (``staff_access``). Sign-out: the token's session ends
-at once on every route (and Cognito's own tokens for the account are revoked).
+throttle per account and per client address (``staff_access``). Sign-out: this token's session
+ends at once on every route; the person's sessions elsewhere go on.
 """
 
 from __future__ import annotations
@@ -42,6 +42,4 @@ def start_session(body: dict[str, Any], client_address: str) -> dict[str, Any]:
 
 
 def end_session(identity: StaffIdentity) -> None:
-    resources.access_records().sign_out(identity.username)
-    resources.staff_directory().sign_out_everywhere(identity.username)
-    resources.staff_directory().forget(identity.username)
+    resources.access_records().sign_out(identity.session_id, identity.expires_at)
