@@ -383,3 +383,31 @@ def test_two_upload_slots_never_share_a_key(repairapp: RepairApp) -> None:
     }
 
     assert len(keys) == 5
+
+
+def test_a_coordinator_token_minted_with_motos_bundled_key_is_refused(
+    repairapp: RepairApp, stack: LocalStack
+) -> None:
+    # Given an attacker with the local ports and the private key that ships inside moto
+    import time
+
+    import jwt
+    from moto.utilities.utils import load_resource
+
+    bundled = jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json"), "RS256")
+    now = int(time.time())
+    session = repairapp.sign_in("coordinator")["Authorization"].removeprefix("Bearer ")
+    real = jwt.decode(session, options={"verify_signature": False})
+    forged = jwt.encode(
+        {**real, "iat": now, "exp": now + 600, "jti": "forged"},
+        bundled.key,
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+
+    # When they present a token with a real coordinator's claims, signed with that key
+    reply = repairapp.call("GET", "/api/export.csv", None, Authorization=f"Bearer {forged}")
+
+    # Then the local Cognito's own key does not verify it
+    assert reply.status == 401, reply.data[:300]
+    assert reply.json["Code"] == "Unauthorized"
