@@ -411,3 +411,40 @@ def test_a_coordinator_token_minted_with_motos_bundled_key_is_refused(
     # Then the local Cognito's own key does not verify it
     assert reply.status == 401, reply.data[:300]
     assert reply.json["Code"] == "Unauthorized"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["other-key", "other-type", "too-large", "site-bucket", "no-policy"],
+)
+def test_the_local_s3_refuses_an_upload_its_policy_forbids(
+    repairapp: RepairApp, stack: LocalStack, tamper: str
+) -> None:
+    # Given a real upload slot
+    from tests.support.http import upload as post_upload
+
+    slot = repairapp.post("/api/uploads", {"contentType": "image/jpeg"}).json
+    fields = dict(slot["fields"])
+    data = b"\xff\xd8\xff photo"
+    url = slot["url"]
+    site_bucket = stack.spec.site_bucket.name
+
+    # When the form is changed the way an attacker would
+    if tamper == "other-key":
+        fields["key"] = "uploads/someone-else/photo"
+    elif tamper == "other-type":
+        fields["Content-Type"] = "text/html"
+    elif tamper == "too-large":
+        data = b"\xff" * (slot["maxBytes"] + 20)
+    elif tamper == "site-bucket":
+        url = url.rsplit("/", 1)[0] + "/" + site_bucket
+        fields["key"] = "index.html"
+    else:
+        fields = {"key": "index.html", "Content-Type": "text/html"}
+        url = url.rsplit("/", 1)[0] + "/" + site_bucket
+    reply = post_upload({**slot, "url": url, "fields": fields}, data)
+
+    # Then S3 (the emulator, as AWS) refuses it, and the untouched slot still works
+    assert reply.status in (400, 403), reply.data[:300]
+    assert b"<Code>" in reply.data
+    assert post_upload(slot, b"\xff\xd8\xff photo").status == 204
