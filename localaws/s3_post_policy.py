@@ -157,7 +157,7 @@ def _check_signature(encoded: str, fields: Mapping[str, str], known: Mapping[str
     if secret is None:
         raise _Refused(403, "InvalidAccessKeyId", "The AWS Access Key Id does not exist")
     key = ("AWS4" + secret).encode()
-    for part in parts[:3] + ["aws4_request"]:
+    for part in [*parts[:3], "aws4_request"]:
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, encoded.encode(), hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, fields.get("x-amz-signature", "")):

@@ -51,7 +51,7 @@ def _environ(
     file_type: str = "image/jpeg",
     virtual_host: bool = False,
 ) -> dict[str, Any]:
-    parts: list[Any] = list(fields.items()) + [("file", ("photo.jpg", data, file_type))]
+    parts: list[Any] = [*fields.items(), ("file", ("photo.jpg", data, file_type))]
     body, content_type = encode_multipart_formdata(parts)
     return {
         "REQUEST_METHOD": "POST",
