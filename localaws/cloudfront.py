@@ -43,6 +43,11 @@ from localaws.spa_rewrite import API_PREFIX, rewrite_uri
 LOG = logging.getLogger(__name__)
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 CHUNK_BYTES = 64 * 1024
+# API Gateway's payload limit: CloudFront would pass more, the origin would refuse it anyway.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+# A viewer that stops sending half-way is dropped after this long (CloudFront's keep-alive idle
+# timeout is 5 s; a slow upload gets more).
+VIEWER_TIMEOUT_S = 60.0
 ORIGIN_TIMEOUT_S = 30.0  # CloudFront's default origin response timeout
 HOP_BY_HOP = frozenset(
     {
@@ -83,8 +88,13 @@ class _Server(ThreadingHTTPServer):
     distribution: Distribution
 
 
+class BadFraming(ValueError):
+    """The request's body framing (Content-Length, chunked encoding) cannot be trusted."""
+
+
 class CloudFrontHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = VIEWER_TIMEOUT_S
     server: _Server
 
     def do_GET(self) -> None:
@@ -113,17 +123,24 @@ class CloudFrontHandler(BaseHTTPRequestHandler):
 
     # --- routing ------------------------------------------------------------------------------
     def _route(self) -> None:
+        # Malformed framing is answered at once, as CloudFront does: 400, and the connection
+        # closed, since where this request's body ends (and the next begins) is unknown.
+        try:
+            body = self._request_body()
+        except BadFraming as exc:
+            self.close_connection = True
+            self._send_json(400, "BadRequest", str(exc))
+            return
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith(API_PREFIX):
-            self._proxy_to_api()
+            self._proxy_to_api(body)
         else:
             self._serve_from_bucket(path)
 
     # --- /api/* -------------------------------------------------------------------------------
-    def _proxy_to_api(self) -> None:
+    def _proxy_to_api(self, body: bytes | None) -> None:
         distribution = self.server.distribution
         origin = urllib.parse.urlsplit(distribution.api_origin)
-        body = self._request_body()
         headers = self._origin_headers(origin.netloc)
         target = origin.path.rstrip("/") + self.path
         connection = http.client.HTTPConnection(
@@ -156,9 +173,24 @@ class CloudFrontHandler(BaseHTTPRequestHandler):
         return headers
 
     def _request_body(self) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        lengths = self.headers.get_all("Content-Length") or []
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        if encodings:
+            if lengths:
+                raise BadFraming("Content-Length and Transfer-Encoding must not be combined")
+            if [e.strip().lower() for e in ",".join(encodings).split(",")] != ["chunked"]:
+                raise BadFraming("the only transfer coding accepted is chunked")
             return _read_chunked(self.rfile)
-        length = int(self.headers.get("Content-Length") or 0)
+        if not lengths:
+            return None
+        if len(set(lengths)) != 1 or not lengths[0].strip().isascii():
+            raise BadFraming("Content-Length must be one decimal number")
+        text = lengths[0].strip()
+        if not text.isdigit() or len(text) > 12:
+            raise BadFraming("Content-Length must be a decimal number of bytes")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            raise BadFraming(f"the body may be at most {MAX_BODY_BYTES} bytes")
         return self.rfile.read(length) if length else None
 
     def _relay(self, upstream: http.client.HTTPResponse) -> None:
@@ -272,13 +304,22 @@ def _connection_tokens(value: str) -> frozenset[str]:
 def _read_chunked(stream: io.BufferedIOBase) -> bytes:
     body = bytearray()
     while True:
-        size = int(stream.readline().split(b";", 1)[0].strip() or b"0", 16)
+        line = stream.readline(1024)
+        size_text = line.split(b";", 1)[0].strip()
+        if not size_text or len(size_text) > 8 or not all(c in HEX_DIGITS for c in size_text):
+            raise BadFraming("a chunk size must be a hexadecimal number")
+        size = int(size_text, 16)
+        if len(body) + size > MAX_BODY_BYTES:
+            raise BadFraming(f"the body may be at most {MAX_BODY_BYTES} bytes")
         if size == 0:
             while stream.readline() not in (b"\r\n", b"\n", b""):
                 pass  # trailers
             return bytes(body)
         body += stream.read(size)
         stream.readline()
+
+
+HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 def _xml(text: str) -> str:
