@@ -16,8 +16,11 @@ shape so the browser, the router and the API client behave as they will in AWS:
   answered with 304). A missing asset is a 404; only GET and HEAD are allowed, as on the
   default behaviour.
 
-`python -m localaws.cloudfront --port 8000 --site-bucket B --api-origin URL --origin-secret S`
-runs it (S3 endpoint from `AWS_ENDPOINT_URL`); `serve_in_thread` does the same for tests.
+`python -m localaws.cloudfront --port 8000 --site-bucket B --api-origin URL
+--origin-secret-parameter /repairapp/local/origin-verify-secret` runs it (S3 and SSM endpoint from
+`AWS_ENDPOINT_URL`): the secret is read from SSM at start, never passed on the command line,
+where `ps` shows it to every user. `serve_in_thread` does the same for tests. Requests with
+malformed body framing (Content-Length, chunked encoding) are answered 400 at once.
 """
 
 from __future__ import annotations
@@ -405,13 +408,33 @@ def serve_in_thread(
     )
 
 
+def origin_secret_from(parameter: str, endpoint_url: str | None = None) -> str:
+    """The origin secret, read from SSM Parameter Store in the emulator."""
+    import boto3
+
+    ssm = boto3.client(
+        "ssm",
+        endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
+        region_name=os.environ.get("AWS_REGION", REGION),
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+    )
+    value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    return str(value)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m localaws.cloudfront", description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site-bucket", required=True)
     parser.add_argument("--api-origin", required=True, help="e.g. http://127.0.0.1:8001")
-    parser.add_argument("--origin-secret", required=True)
+    parser.add_argument(
+        "--origin-secret-parameter",
+        required=True,
+        help="SSM parameter (SecureString) holding the origin secret",
+    )
     parser.add_argument("--s3-endpoint-url", help="default: AWS_ENDPOINT_URL")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -419,7 +442,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         args.site_bucket,
         args.api_origin,
-        args.origin_secret,
+        origin_secret_from(args.origin_secret_parameter, args.s3_endpoint_url),
         args.s3_endpoint_url,
         args.host,
     )
