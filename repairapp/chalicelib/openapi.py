@@ -404,7 +404,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Track a request with its token (wrong or missing token: 404)",
         "parameters": [
             REPAIR_ID_PARAMETER,
-            {**_query("token", STRING, "The tracking token"), "required": True},
+            {
+                "name": "X-Tracking-Token",
+                "in": "header",
+                "required": True,
+                "description": "The tracking token (never in the URL, which access logs keep)",
+                "schema": STRING,
+            },
         ],
         "responses": {
             "200": _json_response("The request", ref("TrackedRepair")),

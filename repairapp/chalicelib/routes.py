@@ -31,6 +31,7 @@ from repaircore.http import handles_errors, header, health_response, json_object
 from repaircore.request_context import current_request
 
 api = Blueprint(__name__)
+TRACKING_TOKEN_HEADER = "X-Tracking-Token"
 
 # Every route, for the OpenAPI document and its drift test: (path, method, roles or None).
 ROUTES: list[tuple[str, str, frozenset[str] | None]] = []
@@ -125,7 +126,9 @@ def create_repair() -> Response:
 
 @route("/api/repairs/{repairId}")
 def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
-    token = query_param(current_request(), "token")
+    # The token travels in a header, never in the URL: request lines end up in access logs
+    # (API Gateway, CloudFront, chalice local), headers do not.
+    token = header(current_request(), TRACKING_TOKEN_HEADER)
     return _json(repair_requests.track_repair(repairId, token))
 
 

@@ -17,7 +17,7 @@ def test_both_health_routes_answer_directly_and_repairapp_through_the_site(
 
 
 def test_a_deep_link_loads_the_single_page_app(stack: LocalStack) -> None:
-    reply = call("GET", f"{stack.site_url}/repairs/rp_unknown?token=abc")
+    reply = call("GET", f"{stack.site_url}/repairs/rp_unknown?token=an-old-link")
 
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/html")
