@@ -31,7 +31,7 @@ from repaircore.http import handles_errors, header, health_response, json_object
 from repaircore.request_context import current_request
 
 api = Blueprint(__name__)
-TRACKING_TOKEN_HEADER = "X-Tracking-Token"
+TRACKING_TOKEN_HEADER = "X-Tracking-Token"  # noqa: S105 - a header name
 
 # Every route, for the OpenAPI document and its drift test: (path, method, roles or None).
 ROUTES: list[tuple[str, str, frozenset[str] | None]] = []
