@@ -14,6 +14,8 @@ import {
   updateRepair,
   uploadPhoto,
   uploadToStorage,
+  endStaffSession,
+  getTrackedRepair,
 } from '../../src/api/client'
 import type { Upload } from '../../src/api/types'
 import { FakeXhr, jsonResponse, makeAnalysis } from './helpers'
@@ -140,7 +142,7 @@ describe('idempotency keys', () => {
   })
 
   it('keeps separate keys per kind of action', async () => {
-    fetchMock.mockImplementation(async () => jsonResponse(201, { repairId: 'r', trackingToken: 't', trackingUrl: '/repairs/r?token=t' }))
+    fetchMock.mockImplementation(async () => jsonResponse(201, { repairId: 'r', trackingToken: 't', trackingUrl: '/repairs/r#token=t' }))
     await triage(body)
     await createRepair({ analysisId: 'an_1', contact: { name: 'A', email: 'a@b.be' }, postcode: '1000', consent: true })
     expect(sentHeaders(0).get('Idempotency-Key')).not.toBe(sentHeaders(1).get('Idempotency-Key'))
@@ -262,5 +264,33 @@ describe('expired upload policy', () => {
     const error = await caught(done)
     expect(error.kind).toBe('server')
     expect(error.retryable).toBe(true)
+  })
+})
+
+describe('secrets stay out of URLs', () => {
+  it('sends the tracking token in a header, never in the URL', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { repairId: 'rp_1' }))
+    await getTrackedRepair('rp_1', 'tok-secret')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/repairs/rp_1')
+    expect(sentHeaders().get('X-Tracking-Token')).toBe('tok-secret')
+  })
+
+  it('signs out on the server, then forgets the session', async () => {
+    storeSession('id-token-9')
+    fetchMock.mockImplementation(async () => new Response(null, { status: 204 }))
+    await endStaffSession()
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/staff/sessions')
+    expect(fetchMock.mock.calls[0]?.[1]?.method).toBe('DELETE')
+    expect(sentHeaders().get('Authorization')).toBe('Bearer id-token-9')
+    expect(getStaffSession()).toBeNull()
+  })
+
+  it('forgets the session even when the server cannot be reached', async () => {
+    storeSession()
+    fetchMock.mockImplementation(async () => {
+      throw new TypeError('offline')
+    })
+    await endStaffSession()
+    expect(getStaffSession()).toBeNull()
   })
 })

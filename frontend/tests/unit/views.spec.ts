@@ -9,6 +9,7 @@ import StaffRepairView from '../../src/views/staff/StaffRepairView.vue'
 import { ApiError, getAnalysis, getStaffRepair, getTrackedRepair, triage } from '../../src/api/client'
 import type { Locale } from '../../src/i18n'
 import { makeAnalysis, makeI18n } from './helpers'
+import { tokenFromHash } from '../../src/lib/fragment'
 
 vi.mock('../../src/api/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/api/client')>()
@@ -36,7 +37,7 @@ async function mountAt(path: string, component: object, routes: { path: string; 
   await router.push(path)
   const route = router.currentRoute.value
   const props: Record<string, string> = { ...(route.params as Record<string, string>) }
-  if (typeof route.query.token === 'string' || path.startsWith('/repairs')) props.token = (route.query.token as string) ?? ''
+  if (path.startsWith('/repairs')) props.token = tokenFromHash(route.hash)
   const wrapper = mount(component, { props, global: { plugins: [makeI18n(locale), router] } })
   await flushPromises()
   return { wrapper, router }
@@ -161,9 +162,9 @@ describe('TrackingView', () => {
     updatedAt: '2026-11-27T11:00:00Z',
   }
 
-  it('shows the status timeline from the id and token in the URL', async () => {
+  it('shows the status timeline from the id in the URL and the token in its fragment', async () => {
     getTrackedMock.mockResolvedValue(tracked)
-    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES)
+    const { wrapper } = await mountAt('/repairs/rp_1#token=secret', TrackingView, ROUTES)
     expect(getTrackedMock).toHaveBeenCalledWith('rp_1', 'secret')
     expect(wrapper.find('[data-testid="tracking-status"]').text()).toBe('Accepted by a volunteer')
     expect(wrapper.find('[aria-current="step"]').attributes('data-status')).toBe('accepted')
@@ -171,14 +172,14 @@ describe('TrackingView', () => {
 
   it('names the item in the UI language', async () => {
     getTrackedMock.mockResolvedValue(tracked)
-    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES, 'nl')
+    const { wrapper } = await mountAt('/repairs/rp_1#token=secret', TrackingView, ROUTES, 'nl')
     expect(wrapper.find('.facts').text()).toContain('Waterkoker')
     expect(wrapper.find('.facts').text()).not.toContain('Kettle')
   })
 
   it('answers a wrong token with the same friendly not-found as an unknown id', async () => {
     getTrackedMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
-    const { wrapper } = await mountAt('/repairs/rp_1?token=wrong', TrackingView, ROUTES)
+    const { wrapper } = await mountAt('/repairs/rp_1#token=wrong', TrackingView, ROUTES)
     expect(wrapper.find('h1').text()).toBe('We cannot find this request')
     expect(wrapper.find('[data-testid="tracking-not-found"]').exists()).toBe(true)
   })
