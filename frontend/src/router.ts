@@ -85,7 +85,9 @@ export const router = createRouter({
  * moves into the fragment and the address bar is replaced, so it is not bookmarked, shared or
  * sent again in the query. Returns where to go instead, or null.
  */
-export function withTokenInFragment(to: RouteLocationNormalized): RouteLocationRaw | null {
+export function withTokenInFragment(
+  to: Pick<RouteLocationNormalized, 'params' | 'query'> & { name?: unknown },
+): RouteLocationRaw | null {
   const token = to.query.token
   if (to.name !== 'tracking' || typeof token !== 'string') return null
   const query = { ...to.query }
