@@ -189,15 +189,15 @@ class Stage:
         )
 
     @property
-    def cursor_key(self) -> SecretSpec:
+    def signing_key(self) -> SecretSpec:
         return SecretSpec(
-            name=f"/{PROJECT}/{self.stage}/cursor-signing-key",
-            description="HMAC key RepairApp signs its queue cursors with",
+            name=f"/{PROJECT}/{self.stage}/signing-key",
+            description="HMAC key RepairApp signs queue cursors and analysis tokens with",
         )
 
     @property
     def secrets(self) -> tuple[SecretSpec, ...]:
-        return (self.service_key, self.origin_secret, self.cursor_key)
+        return (self.service_key, self.origin_secret, self.signing_key)
 
     # workflow and identity
     @property

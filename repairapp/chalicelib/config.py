@@ -28,7 +28,7 @@ ORIGIN_SECRET_PARAMETER = "origin-verify-secret"  # noqa: S105 - a name, not a s
 SMARTRE_KEY_PARAMETER = "smartre-service-key"
 USER_POOL_PARAMETER = "user-pool-id"
 USER_POOL_CLIENT_PARAMETER = "user-pool-client-id"
-CURSOR_KEY_PARAMETER = "cursor-signing-key"
+SIGNING_KEY_PARAMETER = "signing-key"
 
 
 @dataclass(frozen=True)

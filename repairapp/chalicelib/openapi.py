@@ -124,6 +124,11 @@ SCHEMAS: dict[str, Any] = {
                 "modelVersions": {"type": "object"},
                 "inputs": {"type": "object"},
                 "createdAt": STRING,
+                "analysisToken": {
+                    **STRING,
+                    "description": "Only in the triage answer: send it as X-Analysis-Token "
+                    "to read this analysis again",
+                },
             },
             required=["analysisId", "outcome", "partial", "createdAt"],
             closed=False,
@@ -380,8 +385,17 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
     ("/api/analyses/{analysisId}", "GET"): {
-        "summary": "An analysis again (the triage page survives a reload)",
-        "parameters": [_path_parameter("analysisId", ANALYSIS_ID.pattern)],
+        "summary": "An analysis again, for whoever holds its token (wrong or missing: 404)",
+        "parameters": [
+            _path_parameter("analysisId", ANALYSIS_ID.pattern),
+            {
+                "name": "X-Analysis-Token",
+                "in": "header",
+                "required": True,
+                "description": "The analysisToken of the triage answer",
+                "schema": STRING,
+            },
+        ],
         "responses": {
             "200": _json_response("The analysis", ref("Analysis")),
             **_errors(404, 503),

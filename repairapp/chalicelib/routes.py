@@ -32,6 +32,7 @@ from repaircore.request_context import current_request
 
 api = Blueprint(__name__)
 TRACKING_TOKEN_HEADER = "X-Tracking-Token"  # noqa: S105 - a header name
+ANALYSIS_TOKEN_HEADER = "X-Analysis-Token"  # noqa: S105 - a header name
 
 # Every route, for the OpenAPI document and its drift test: (path, method, roles or None).
 ROUTES: list[tuple[str, str, frozenset[str] | None]] = []
@@ -112,7 +113,8 @@ def create_triage() -> Response:
 
 @route("/api/analyses/{analysisId}")
 def get_analysis(analysisId: str) -> Response:  # noqa: N803 - the path parameter's name
-    return _json(triage.get_analysis(analysisId))
+    token = header(current_request(), ANALYSIS_TOKEN_HEADER)
+    return _json(triage.get_analysis(analysisId, token))
 
 
 @route("/api/repairs", methods=("POST",))

@@ -30,6 +30,7 @@ class World:
     """What the table's requests refer to: one analysis, two requests, everyone's credentials."""
 
     analysis_id: str
+    analysis_token: str
     repair_id: str
     token: str
     other_token: str
@@ -54,6 +55,7 @@ def world(repairapp: RepairApp, stack: LocalStack) -> World:
     creds = stack.demo_staff["repairer"]
     return World(
         analysis_id=analysis_id,
+        analysis_token=triage.json["analysisToken"],
         repair_id=mine.json["repairId"],
         token=mine.json["trackingToken"],
         other_token=other.json["trackingToken"],
@@ -103,10 +105,20 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("POST", "/api/triage", {"description": DESCRIPTION, "language": "nl"}),
         CREATED,
     ),
+    # An analysis holds what a person typed: only its token (from the triage answer) opens it.
     Route(
-        "GET /api/analyses/{analysisId}",
-        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        "GET /api/analyses/{analysisId} (its token)",
+        lambda w, c: (
+            "GET",
+            f"/api/analyses/{w.analysis_id}?analysisToken={w.analysis_token}",
+            None,
+        ),
         OK,
+    ),
+    Route(
+        "GET /api/analyses/{analysisId} (no token)",
+        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        {caller: NOT_FOUND for caller in CALLERS},
     ),
     Route(
         "POST /api/repairs",
@@ -240,6 +252,9 @@ def test_repairapp_answers_each_caller_as_the_table_says(
     path, _, token = path.partition("?token=")
     if token:
         headers["X-Tracking-Token"] = token
+    path, _, analysis_token = path.partition("?analysisToken=")
+    if analysis_token:
+        headers["X-Analysis-Token"] = analysis_token
     if method == "PATCH":
         headers["If-Match"] = "1"
     if path in ("/api/triage", "/api/repairs") and method == "POST":

@@ -20,8 +20,8 @@ import re
 from typing import Any
 
 from chalicelib import resources
-from chalicelib.config import CURSOR_KEY_PARAMETER
 from chalicelib.repairs import STATUSES, summary_view
+from chalicelib.signatures import sign
 from repaircore.errors import InvalidInput
 from repaircore.vocabulary import canonical_category
 
@@ -79,9 +79,7 @@ def _filters_digest(status: str | None, category: str | None) -> str:
 
 
 def _signature(payload: str) -> str:
-    key = resources.parameters().get(CURSOR_KEY_PARAMETER).encode()
-    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return sign("queue-cursor", payload)
 
 
 def _encode(filters: str, position: int, inner: str | None) -> str | None:
