@@ -98,7 +98,7 @@ class TriageRequest:
         return {k: v for k, v in body.items() if v is not None}
 
 
-ANALYSIS_TOKEN_PURPOSE = "analysis"
+ANALYSIS_TOKEN_PURPOSE = "analysis"  # noqa: S105 - a signing purpose, not a secret
 
 
 def run_triage(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
