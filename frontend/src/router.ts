@@ -27,7 +27,12 @@ export const router = createRouter({
       path: '/triage/:analysisId',
       name: 'triage',
       component: () => import('./views/TriageView.vue'),
-      props: true,
+      // The analysis holds what the person typed: its token rides in the fragment, like a
+      // tracking token, so the page survives a reload and no server logs the key.
+      props: (route: RouteLocationNormalized) => ({
+        analysisId: route.params.analysisId,
+        token: tokenFromHash(route.hash),
+      }),
       meta: { titleKey: 'triage.title' },
     },
     {

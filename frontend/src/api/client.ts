@@ -350,8 +350,8 @@ export function triage(body: TriageRequest): Promise<Analysis> {
   return request('/api/triage', { method: 'POST', body, idempotencyScope: 'triage' })
 }
 
-export function getAnalysis(analysisId: string): Promise<Analysis> {
-  return request(`/api/analyses/${enc(analysisId)}`)
+export function getAnalysis(analysisId: string, token: string): Promise<Analysis> {
+  return request(`/api/analyses/${enc(analysisId)}`, { headers: { 'X-Analysis-Token': token } })
 }
 
 export function createRepair(body: RepairRequest): Promise<RepairCreated> {

@@ -92,26 +92,26 @@ describe('error mapping', () => {
 
   it('turns a failed fetch into an offline error', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
-    const error = await caught(getAnalysis('an_1'))
+    const error = await caught(getAnalysis('an_1', 'tok'))
     expect(error.kind).toBe('offline')
     expect(error.retryable).toBe(true)
   })
 
   it('parses the JSON error body of a real response', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(404, { Code: 'NotFound', Message: 'No such analysis' }))
-    const error = await caught(getAnalysis('an_missing'))
+    const error = await caught(getAnalysis('an_missing', 'tok'))
     expect(error.kind).toBe('notFound')
     expect(error.message).toBe('No such analysis')
   })
 
   it('treats a 200 that is not JSON (an HTML fallback) as a server error', async () => {
     fetchMock.mockResolvedValue(new Response('<!doctype html>', { status: 200 }))
-    expect((await caught(getAnalysis('an_1'))).code).toBe('InvalidResponse')
+    expect((await caught(getAnalysis('an_1', 'tok'))).code).toBe('InvalidResponse')
   })
 
   it('escapes ids in paths', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(200, makeAnalysis()))
-    await getAnalysis('a/b?c')
+    await getAnalysis('a/b?c', 'tok')
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/analyses/a%2Fb%3Fc')
   })
 })
@@ -268,6 +268,13 @@ describe('expired upload policy', () => {
 })
 
 describe('secrets stay out of URLs', () => {
+  it('sends the analysis token in a header, never in the URL', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, makeAnalysis()))
+    await getAnalysis('an_1', 'an-secret')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/analyses/an_1')
+    expect(sentHeaders().get('X-Analysis-Token')).toBe('an-secret')
+  })
+
   it('sends the tracking token in a header, never in the URL', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(200, { repairId: 'rp_1' }))
     await getTrackedRepair('rp_1', 'tok-secret')
