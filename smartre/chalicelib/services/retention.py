@@ -11,6 +11,7 @@ closes expire on their own: ``ANALYSIS_RETENTION_DAYS`` after they were made (Dy
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Any
@@ -35,10 +36,8 @@ def scrub_analysis(analysis_id: str) -> None:
     inputs = dict(document.get("inputs") or {})
     image_id = inputs.get("imageId")
     if isinstance(image_id, str) and image_id:
-        try:
+        with contextlib.suppress(NotFound):  # already expired or deleted
             resources.photos().delete(photo_key(image_id))
-        except NotFound:
-            pass  # already expired or deleted
     if all(inputs.get(name) is None for name in _PERSONAL_INPUTS):
         return
     document["inputs"] = {**inputs, **dict.fromkeys(_PERSONAL_INPUTS)}
