@@ -106,7 +106,10 @@ class Stage:
     # SmartRe's tables
     @property
     def analyses_table(self) -> TableSpec:
-        return TableSpec(name=f"smartre-{self.stage}-analyses", partition="analysisId")
+        # An analysis holds personal data: it expires on its own (smartre's retention.py).
+        return TableSpec(
+            name=f"smartre-{self.stage}-analyses", partition="analysisId", ttl_attribute="expiresAt"
+        )
 
     @property
     def products_table(self) -> TableSpec:
