@@ -391,8 +391,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             {
                 "name": "X-Analysis-Token",
                 "in": "header",
-                "required": True,
-                "description": "The analysisToken of the triage answer",
+                "required": False,
+                "description": "The analysisToken of the triage answer; missing or wrong: 404",
                 "schema": STRING,
             },
         ],
@@ -421,8 +421,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             {
                 "name": "X-Tracking-Token",
                 "in": "header",
-                "required": True,
-                "description": "The tracking token (never in the URL, which access logs keep)",
+                # Without it the answer is the same 404 as a wrong one (no existence leaks).
+                "required": False,
+                "description": "The tracking token (never in the URL, which access logs keep); "
+                "missing or wrong: 404",
                 "schema": STRING,
             },
         ],
