@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from infra.definition import PROJECT, Stage
+from infra.definition import LOCAL_STAGE, PROJECT, Stage
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APPS = ("smartre", "repairapp")
@@ -42,7 +42,11 @@ def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, st
         "REPAIRS_TABLE_NAME": stage.repairs_table.name,
         "IDEMPOTENCY_TABLE_NAME": stage.repairapp_idempotency_table.name,
         "STATS_TABLE_NAME": stage.repairapp_stats_table.name,
+        "ACCESS_TABLE_NAME": stage.repairapp_access_table.name,
         "CONFIG_PARAMETER_PATH": parameter_path(stage),
+        # Proxies after CloudFront that append to X-Forwarded-For: API Gateway on AWS; none
+        # locally, where the CloudFront emulator talks to `chalice local` directly.
+        "PROXIES_AFTER_CLOUDFRONT": "0" if stage.stage == LOCAL_STAGE else "1",
     }
     # Locally SmartRe's URL depends on the port the stack chose, so the stack passes it in the
     # process environment (as it does AWS_ENDPOINT_URL); deployed stages record it here.

@@ -106,7 +106,10 @@ class Stage:
     # SmartRe's tables
     @property
     def analyses_table(self) -> TableSpec:
-        return TableSpec(name=f"smartre-{self.stage}-analyses", partition="analysisId")
+        # An analysis holds personal data: it expires on its own (smartre's retention.py).
+        return TableSpec(
+            name=f"smartre-{self.stage}-analyses", partition="analysisId", ttl_attribute="expiresAt"
+        )
 
     @property
     def products_table(self) -> TableSpec:
@@ -156,6 +159,11 @@ class Stage:
         )
 
     @property
+    def repairapp_access_table(self) -> TableSpec:
+        # Staff sign-outs and sign-in failure counters, each expiring on its own (TTL).
+        return TableSpec(name=f"{self.prefix}-access", partition="pk", ttl_attribute="expiresAt")
+
+    @property
     def tables(self) -> tuple[TableSpec, ...]:
         return (
             self.analyses_table,
@@ -165,6 +173,7 @@ class Stage:
             self.repairs_table,
             self.repairapp_idempotency_table,
             self.repairapp_stats_table,
+            self.repairapp_access_table,
         )
 
     # secrets
@@ -183,8 +192,15 @@ class Stage:
         )
 
     @property
+    def signing_key(self) -> SecretSpec:
+        return SecretSpec(
+            name=f"/{PROJECT}/{self.stage}/signing-key",
+            description="HMAC key RepairApp signs queue cursors and analysis tokens with",
+        )
+
+    @property
     def secrets(self) -> tuple[SecretSpec, ...]:
-        return (self.service_key, self.origin_secret)
+        return (self.service_key, self.origin_secret, self.signing_key)
 
     # workflow and identity
     @property

@@ -128,6 +128,15 @@ def policy_for(app: str, stage: Stage) -> dict[str, Any]:
                 [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
             )
         )
+        # Staff access ends with the account: every staff request looks at the account and its
+        # groups (cached briefly).
+        statements.append(
+            _statement(
+                "CheckStaffAccounts",
+                ("cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"),
+                [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
+            )
+        )
     return {"Version": VERSION, "Statement": statements}
 
 

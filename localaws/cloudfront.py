@@ -16,8 +16,11 @@ shape so the browser, the router and the API client behave as they will in AWS:
   answered with 304). A missing asset is a 404; only GET and HEAD are allowed, as on the
   default behaviour.
 
-`python -m localaws.cloudfront --port 8000 --site-bucket B --api-origin URL --origin-secret S`
-runs it (S3 endpoint from `AWS_ENDPOINT_URL`); `serve_in_thread` does the same for tests.
+`python -m localaws.cloudfront --port 8000 --site-bucket B --api-origin URL
+--origin-secret-parameter /repairapp/local/origin-verify-secret` runs it (S3 and SSM endpoint from
+`AWS_ENDPOINT_URL`): the secret is read from SSM at start, never passed on the command line,
+where `ps` shows it to every user. `serve_in_thread` does the same for tests. Requests with
+malformed body framing (Content-Length, chunked encoding) are answered 400 at once.
 """
 
 from __future__ import annotations
@@ -43,6 +46,11 @@ from localaws.spa_rewrite import API_PREFIX, rewrite_uri
 LOG = logging.getLogger(__name__)
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
 CHUNK_BYTES = 64 * 1024
+# API Gateway's payload limit: CloudFront would pass more, the origin would refuse it anyway.
+MAX_BODY_BYTES = 10 * 1024 * 1024
+# A viewer that stops sending half-way is dropped after this long (CloudFront's keep-alive idle
+# timeout is 5 s; a slow upload gets more).
+VIEWER_TIMEOUT_S = 60.0
 ORIGIN_TIMEOUT_S = 30.0  # CloudFront's default origin response timeout
 HOP_BY_HOP = frozenset(
     {
@@ -83,8 +91,13 @@ class _Server(ThreadingHTTPServer):
     distribution: Distribution
 
 
+class BadFraming(ValueError):
+    """The request's body framing (Content-Length, chunked encoding) cannot be trusted."""
+
+
 class CloudFrontHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = VIEWER_TIMEOUT_S
     server: _Server
 
     def do_GET(self) -> None:
@@ -113,17 +126,24 @@ class CloudFrontHandler(BaseHTTPRequestHandler):
 
     # --- routing ------------------------------------------------------------------------------
     def _route(self) -> None:
+        # Malformed framing is answered at once, as CloudFront does: 400, and the connection
+        # closed, since where this request's body ends (and the next begins) is unknown.
+        try:
+            body = self._request_body()
+        except BadFraming as exc:
+            self.close_connection = True
+            self._send_json(400, "BadRequest", str(exc))
+            return
         path = urllib.parse.urlsplit(self.path).path
         if path.startswith(API_PREFIX):
-            self._proxy_to_api()
+            self._proxy_to_api(body)
         else:
             self._serve_from_bucket(path)
 
     # --- /api/* -------------------------------------------------------------------------------
-    def _proxy_to_api(self) -> None:
+    def _proxy_to_api(self, body: bytes | None) -> None:
         distribution = self.server.distribution
         origin = urllib.parse.urlsplit(distribution.api_origin)
-        body = self._request_body()
         headers = self._origin_headers(origin.netloc)
         target = origin.path.rstrip("/") + self.path
         connection = http.client.HTTPConnection(
@@ -156,9 +176,24 @@ class CloudFrontHandler(BaseHTTPRequestHandler):
         return headers
 
     def _request_body(self) -> bytes | None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        lengths = self.headers.get_all("Content-Length") or []
+        encodings = self.headers.get_all("Transfer-Encoding") or []
+        if encodings:
+            if lengths:
+                raise BadFraming("Content-Length and Transfer-Encoding must not be combined")
+            if [e.strip().lower() for e in ",".join(encodings).split(",")] != ["chunked"]:
+                raise BadFraming("the only transfer coding accepted is chunked")
             return _read_chunked(self.rfile)
-        length = int(self.headers.get("Content-Length") or 0)
+        if not lengths:
+            return None
+        if len(set(lengths)) != 1 or not lengths[0].strip().isascii():
+            raise BadFraming("Content-Length must be one decimal number")
+        text = lengths[0].strip()
+        if not text.isdigit() or len(text) > 12:
+            raise BadFraming("Content-Length must be a decimal number of bytes")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            raise BadFraming(f"the body may be at most {MAX_BODY_BYTES} bytes")
         return self.rfile.read(length) if length else None
 
     def _relay(self, upstream: http.client.HTTPResponse) -> None:
@@ -272,13 +307,22 @@ def _connection_tokens(value: str) -> frozenset[str]:
 def _read_chunked(stream: io.BufferedIOBase) -> bytes:
     body = bytearray()
     while True:
-        size = int(stream.readline().split(b";", 1)[0].strip() or b"0", 16)
+        line = stream.readline(1024)
+        size_text = line.split(b";", 1)[0].strip()
+        if not size_text or len(size_text) > 8 or not all(c in HEX_DIGITS for c in size_text):
+            raise BadFraming("a chunk size must be a hexadecimal number")
+        size = int(size_text, 16)
+        if len(body) + size > MAX_BODY_BYTES:
+            raise BadFraming(f"the body may be at most {MAX_BODY_BYTES} bytes")
         if size == 0:
             while stream.readline() not in (b"\r\n", b"\n", b""):
                 pass  # trailers
             return bytes(body)
         body += stream.read(size)
         stream.readline()
+
+
+HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 
 
 def _xml(text: str) -> str:
@@ -364,13 +408,33 @@ def serve_in_thread(
     )
 
 
+def origin_secret_from(parameter: str, endpoint_url: str | None = None) -> str:
+    """The origin secret, read from SSM Parameter Store in the emulator."""
+    import boto3
+
+    ssm = boto3.client(
+        "ssm",
+        endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
+        region_name=os.environ.get("AWS_REGION", REGION),
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+    )
+    value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    return str(value)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m localaws.cloudfront", description=__doc__)
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--site-bucket", required=True)
     parser.add_argument("--api-origin", required=True, help="e.g. http://127.0.0.1:8001")
-    parser.add_argument("--origin-secret", required=True)
+    parser.add_argument(
+        "--origin-secret-parameter",
+        required=True,
+        help="SSM parameter (SecureString) holding the origin secret",
+    )
     parser.add_argument("--s3-endpoint-url", help="default: AWS_ENDPOINT_URL")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -378,7 +442,7 @@ def main(argv: list[str] | None = None) -> None:
         args.port,
         args.site_bucket,
         args.api_origin,
-        args.origin_secret,
+        origin_secret_from(args.origin_secret_parameter, args.s3_endpoint_url),
         args.s3_endpoint_url,
         args.host,
     )

@@ -15,10 +15,12 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from localaws import s3_post_policy
 from localaws.admin_api import PREFIX, AdminApi
 from localaws.defaults import ACCOUNT_ID, REGION
 from localaws.faults import FaultInjector
@@ -30,7 +32,8 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class LocalAwsApplication:
-    """Routes `/_localaws/*` to the admin API, lets faults pre-empt requests, the rest to moto."""
+    """Routes `/_localaws/*` to the admin API, lets faults pre-empt requests, checks browser
+    uploads' POST policies as S3 does (`s3_post_policy`), the rest to moto."""
 
     def __init__(self, moto_app: WsgiApp, admin: AdminApi, faults: FaultInjector) -> None:
         self._moto_app = moto_app
@@ -46,6 +49,11 @@ class LocalAwsApplication:
         if fault is not None:
             status, headers, body = fault
             start_response(f"{status} Injected", headers)
+            return [body]
+        refusal = s3_post_policy.check(environ)
+        if refusal is not None:
+            status, headers, body = refusal
+            start_response(f"{status} {HTTPStatus(status).phrase}", headers)
             return [body]
         return self._moto_app(environ, start_response)
 

@@ -213,7 +213,7 @@ class LocalStack:
             "--port", str(self.ports.site),
             "--site-bucket", self.spec.site_bucket.name,
             "--api-origin", self.repairapp_url,
-            "--origin-secret", self.origin_secret,
+            "--origin-secret-parameter", self.spec.origin_secret.name,
         ]  # fmt: skip
         self._spawn(
             "site",

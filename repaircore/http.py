@@ -35,8 +35,9 @@ def error_response(
 
 def to_response(error: DomainError) -> Response:
     headers = {}
-    if isinstance(error, ServiceUnavailable):
-        headers["Retry-After"] = str(error.retry_after_seconds)
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if isinstance(error, ServiceUnavailable) or isinstance(retry_after, int):
+        headers["Retry-After"] = str(retry_after)
     return error_response(error.status, error.code, error.message, headers)
 
 

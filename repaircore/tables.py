@@ -170,12 +170,25 @@ class Table:
             raise NotFound(f"{self._describe(key)} not found")
         return item
 
-    def find(self, key: Mapping[str, Any], *, consistent: bool = True) -> dict[str, Any] | None:
+    def find(
+        self,
+        key: Mapping[str, Any],
+        *,
+        consistent: bool = True,
+        attributes: Sequence[str] = (),
+    ) -> dict[str, Any] | None:
+        """The item, or only ``attributes`` of it; ``None`` if it does not exist."""
+        params: dict[str, Any] = {}
+        if attributes:
+            expr = _Expression()
+            params["ProjectionExpression"] = ", ".join(expr.name(a) for a in attributes)
+            params.update(expr.params())
         response = self._call(
             "get_item",
             TableName=self.name,
             Key=self._key(key),
             ConsistentRead=consistent,
+            **params,
         )
         raw = response.get("Item")
         return deserialize_item(raw) if raw else None

@@ -1,8 +1,14 @@
 // Routes. History mode: every path here is also a real URL that S3/CloudFront and `make run`
 // answer with index.html. Staff screens are lazy chunks: citizens never download them.
-import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+} from 'vue-router'
 import ReportView from './views/ReportView.vue'
 import { getStaffSession } from './api/client'
+import { hashWithToken, tokenFromHash } from './lib/fragment'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -21,7 +27,12 @@ export const router = createRouter({
       path: '/triage/:analysisId',
       name: 'triage',
       component: () => import('./views/TriageView.vue'),
-      props: true,
+      // The analysis holds what the person typed: its token rides in the fragment, like a
+      // tracking token, so the page survives a reload and no server logs the key.
+      props: (route: RouteLocationNormalized) => ({
+        analysisId: route.params.analysisId,
+        token: tokenFromHash(route.hash),
+      }),
       meta: { titleKey: 'triage.title' },
     },
     {
@@ -30,7 +41,7 @@ export const router = createRouter({
       component: () => import('./views/TrackingView.vue'),
       props: (route: RouteLocationNormalized) => ({
         repairId: route.params.repairId,
-        token: typeof route.query.token === 'string' ? route.query.token : '',
+        token: tokenFromHash(route.hash),
       }),
       meta: { titleKey: 'tracking.title' },
     },
@@ -74,7 +85,24 @@ export const router = createRouter({
   },
 })
 
+/**
+ * Links sent before tokens moved to the fragment (`/repairs/<id>?token=…`) still open: the token
+ * moves into the fragment and the address bar is replaced, so it is not bookmarked, shared or
+ * sent again in the query. Returns where to go instead, or null.
+ */
+export function withTokenInFragment(
+  to: Pick<RouteLocationNormalized, 'params' | 'query'> & { name?: unknown },
+): RouteLocationRaw | null {
+  const token = to.query.token
+  if (to.name !== 'tracking' || typeof token !== 'string') return null
+  const query = { ...to.query }
+  delete query.token
+  return { name: 'tracking', params: to.params, query, hash: hashWithToken(token), replace: true }
+}
+
 router.beforeEach((to) => {
+  const moved = withTokenInFragment(to)
+  if (moved) return moved
   if (to.meta.staff && !getStaffSession()) {
     return { name: 'staff-sign-in', query: { redirect: to.fullPath } }
   }

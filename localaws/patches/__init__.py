@@ -14,6 +14,7 @@ from localaws.patches import (
     budgets_update,
     cloudfront_config_fields,
     cloudfront_function_publish,
+    cognito_signing_key,
     dynamodb_item_lock,
     lambda_invoke,
     s3_notification_filter,
@@ -42,3 +43,4 @@ def apply_all(runtime: LambdaRuntime) -> None:
     cloudfront_function_publish.apply()
     budgets_update.apply()
     dynamodb_item_lock.apply()
+    cognito_signing_key.apply()

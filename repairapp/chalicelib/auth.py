@@ -4,9 +4,10 @@
 to have one code path locally and on AWS. A token passes only with a valid RS256 signature by a
 key from the pool's JWKS (fetched once, refreshed at most once a minute when an unknown key id
 shows up, i.e. after Cognito rotates keys), the pool's issuer, our app client as audience,
-``token_use == "id"`` and an unexpired ``exp``. Anything else is 401; a valid token without a
-needed role is 403. The JWKS lives at ``$AWS_ENDPOINT_URL/<pool>/.well-known/jwks.json`` under the
-emulator and at Cognito's regional endpoint on AWS; the issuer is Cognito's in both.
+``token_use == "id"``, a token id (``jti``) and an unexpired ``exp``. Anything else is 401; a
+valid token without a needed role is 403. The JWKS lives at
+``$AWS_ENDPOINT_URL/<pool>/.well-known/jwks.json`` under the emulator and at Cognito's regional
+endpoint on AWS; the issuer is Cognito's in both.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ JWKS_REFRESH_SECONDS = 60.0
 class StaffIdentity:
     username: str
     roles: frozenset[str]
+    # The token's own id (``jti``) and expiry: what signing out revokes, and until when.
+    session_id: str = ""
+    expires_at: int = 0
 
 
 def region_of(pool_id: str) -> str:
@@ -119,7 +123,7 @@ class TokenVerifier:
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=CLOCK_SKEW_SECONDS,
-                options={"require": ["exp", "iat", "iss", "aud", "token_use"]},
+                options={"require": ["exp", "iat", "iss", "aud", "token_use", "jti"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("the sign-in has expired; sign in again") from exc
@@ -134,6 +138,8 @@ class TokenVerifier:
         return StaffIdentity(
             username=str(username),
             roles=frozenset(g for g in groups if isinstance(g, str)) & STAFF_ROLES,
+            session_id=str(claims["jti"]),
+            expires_at=int(claims["exp"]),
         )
 
     def _key(self, kid: str) -> jwt.PyJWK | None:

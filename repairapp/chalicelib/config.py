@@ -18,6 +18,7 @@ _NAMES = {
     "repairs_table": "REPAIRS_TABLE_NAME",
     "idempotency_table": "IDEMPOTENCY_TABLE_NAME",
     "stats_table": "STATS_TABLE_NAME",
+    "access_table": "ACCESS_TABLE_NAME",
     "smartre_api_url": "SMARTRE_API_URL",
     "parameter_path": "CONFIG_PARAMETER_PATH",
 }
@@ -27,6 +28,7 @@ ORIGIN_SECRET_PARAMETER = "origin-verify-secret"  # noqa: S105 - a name, not a s
 SMARTRE_KEY_PARAMETER = "smartre-service-key"
 USER_POOL_PARAMETER = "user-pool-id"
 USER_POOL_CLIENT_PARAMETER = "user-pool-client-id"
+SIGNING_KEY_PARAMETER = "signing-key"
 
 
 @dataclass(frozen=True)
@@ -35,13 +37,21 @@ class Settings:
     repairs_table: str
     idempotency_table: str
     stats_table: str
+    access_table: str
     smartre_api_url: str
     parameter_path: str
+    # How many proxies after CloudFront append to X-Forwarded-For (1: API Gateway on AWS).
+    proxies_after_cloudfront: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        values = require_env(_NAMES.values(), os.environ if environ is None else environ)
-        return cls(**{field: values[name] for field, name in _NAMES.items()})
+        environ = os.environ if environ is None else environ
+        values = require_env(_NAMES.values(), environ)
+        hops = environ.get("PROXIES_AFTER_CLOUDFRONT", "0")
+        return cls(
+            **{field: values[name] for field, name in _NAMES.items()},
+            proxies_after_cloudfront=int(hops) if hops.isdigit() else 0,
+        )
 
 
 @functools.cache

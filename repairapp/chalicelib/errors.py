@@ -10,7 +10,13 @@ from repaircore.errors import DomainError
 
 
 class TooManyRequests(DomainError):
-    """The identity provider is refusing sign-ins for this account for a while."""
+    """Sign-ins for this account or address are refused for a while (ours or Cognito's limit)."""
 
     status = 429
     default_code = "TooManyRequests"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, retry_after_seconds: int = 60
+    ) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_seconds = retry_after_seconds

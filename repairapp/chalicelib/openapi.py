@@ -124,6 +124,11 @@ SCHEMAS: dict[str, Any] = {
                 "modelVersions": {"type": "object"},
                 "inputs": {"type": "object"},
                 "createdAt": STRING,
+                "analysisToken": {
+                    **STRING,
+                    "description": "Only in the triage answer: send it as X-Analysis-Token "
+                    "to read this analysis again",
+                },
             },
             required=["analysisId", "outcome", "partial", "createdAt"],
             closed=False,
@@ -328,7 +333,10 @@ ERRORS: dict[str, dict[str, Any]] = {
     "415": _error("Unsupported media type (request body, or the photo's type)"),
     "422": _error("IdempotencyKeyReused, AnalysisNotFound, or an unusable photo"),
     "428": _error("If-Match is missing (PreconditionRequired)"),
-    "429": _error("Too many sign-in attempts (TooManyRequests)"),
+    "429": {
+        **_error("Too many failed sign-ins for this account or address (TooManyRequests)"),
+        "headers": {"Retry-After": RETRY_AFTER},
+    },
     "503": {
         **_error("A dependency is down or busy (ServiceUnavailable): retry later"),
         "headers": {"Retry-After": RETRY_AFTER},
@@ -377,8 +385,17 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
     ("/api/analyses/{analysisId}", "GET"): {
-        "summary": "An analysis again (the triage page survives a reload)",
-        "parameters": [_path_parameter("analysisId", ANALYSIS_ID.pattern)],
+        "summary": "An analysis again, for whoever holds its token (wrong or missing: 404)",
+        "parameters": [
+            _path_parameter("analysisId", ANALYSIS_ID.pattern),
+            {
+                "name": "X-Analysis-Token",
+                "in": "header",
+                "required": False,
+                "description": "The analysisToken of the triage answer; missing or wrong: 404",
+                "schema": STRING,
+            },
+        ],
         "responses": {
             "200": _json_response("The analysis", ref("Analysis")),
             **_errors(404, 503),
@@ -401,7 +418,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Track a request with its token (wrong or missing token: 404)",
         "parameters": [
             REPAIR_ID_PARAMETER,
-            {**_query("token", STRING, "The tracking token"), "required": True},
+            {
+                "name": "X-Tracking-Token",
+                "in": "header",
+                # Without it the answer is the same 404 as a wrong one (no existence leaks).
+                "required": False,
+                "description": "The tracking token (never in the URL, which access logs keep); "
+                "missing or wrong: 404",
+                "schema": STRING,
+            },
         ],
         "responses": {
             "200": _json_response("The request", ref("TrackedRepair")),
@@ -415,6 +440,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             "201": _json_response("Signed in", ref("StaffSession")),
             **_errors(400, 401, 403, 413, 415, 429, 503),
         },
+    },
+    ("/api/staff/sessions", "DELETE"): {
+        "summary": "Sign out: this token stops working on every route at once",
+        "responses": {"204": {"description": "Signed out"}, **_errors(503)},
     },
     ("/api/repairs", "GET"): {
         "summary": "The queue, one page at a time (oldest first; by status without filters)",

@@ -54,6 +54,11 @@ class RepairStore:
     def find(self, repair_id: str) -> dict[str, Any] | None:
         return self._repairs.find({"repairId": repair_id})
 
+    def tracking_token_hash(self, repair_id: str) -> str | None:
+        """Only the stored token digest: the same small read whether the id exists or not."""
+        item = self._repairs.find({"repairId": repair_id}, attributes=("trackingTokenHash",))
+        return str(item["trackingTokenHash"]) if item and "trackingTokenHash" in item else None
+
     def by_status(
         self, status: str, *, category: str | None, limit: int, cursor: str | None
     ) -> Page:

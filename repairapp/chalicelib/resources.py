@@ -18,6 +18,7 @@ from chalicelib.config import (
 )
 from chalicelib.repair_store import RepairStore
 from chalicelib.smartre_client import SmartReClient
+from chalicelib.staff_access import AccessRecords, StaffDirectory
 from chalicelib.staff_pool import StaffPool
 from repaircore import clients
 from repaircore.idempotency import IdempotencyStore
@@ -67,6 +68,17 @@ def staff_pool() -> StaffPool:
     return StaffPool(clients.client("cognito-idp"), parameters().get(USER_POOL_CLIENT_PARAMETER))
 
 
+@functools.cache
+def staff_directory() -> StaffDirectory:
+    return StaffDirectory(clients.client("cognito-idp"), parameters().get(USER_POOL_PARAMETER))
+
+
+@functools.cache
+def access_records() -> AccessRecords:
+    dynamodb = clients.client("dynamodb")
+    return AccessRecords(Table(dynamodb, settings().access_table, ("pk",)), dynamodb)
+
+
 def reset() -> None:
     """Forget every adapter and the settings (tests)."""
     for cached in (
@@ -76,6 +88,8 @@ def reset() -> None:
         smartre,
         token_verifier,
         staff_pool,
+        staff_directory,
+        access_records,
         settings,
     ):
         cached.cache_clear()

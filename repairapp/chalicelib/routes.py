@@ -15,7 +15,7 @@ from chalice import Blueprint, Response
 
 from chalicelib import __version__
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
-from chalicelib.guards import require_origin, require_staff
+from chalicelib.guards import client_address, require_origin, require_staff
 from chalicelib.services import (
     export,
     health,
@@ -31,6 +31,8 @@ from repaircore.http import handles_errors, header, health_response, json_object
 from repaircore.request_context import current_request
 
 api = Blueprint(__name__)
+TRACKING_TOKEN_HEADER = "X-Tracking-Token"  # noqa: S105 - a header name
+ANALYSIS_TOKEN_HEADER = "X-Analysis-Token"  # noqa: S105 - a header name
 
 # Every route, for the OpenAPI document and its drift test: (path, method, roles or None).
 ROUTES: list[tuple[str, str, frozenset[str] | None]] = []
@@ -111,7 +113,8 @@ def create_triage() -> Response:
 
 @route("/api/analyses/{analysisId}")
 def get_analysis(analysisId: str) -> Response:  # noqa: N803 - the path parameter's name
-    return _json(triage.get_analysis(analysisId))
+    token = header(current_request(), ANALYSIS_TOKEN_HEADER)
+    return _json(triage.get_analysis(analysisId, token))
 
 
 @route("/api/repairs", methods=("POST",))
@@ -125,14 +128,23 @@ def create_repair() -> Response:
 
 @route("/api/repairs/{repairId}")
 def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
-    token = query_param(current_request(), "token")
+    # The token travels in a header, never in the URL: request lines end up in access logs
+    # (API Gateway, CloudFront, chalice local), headers do not.
+    token = header(current_request(), TRACKING_TOKEN_HEADER)
     return _json(repair_requests.track_repair(repairId, token))
 
 
 # --- staff ------------------------------------------------------------------------------------
 @route("/api/staff/sessions", methods=("POST",))
 def create_staff_session() -> Response:
-    return _json(staff_sessions.start_session(json_object(current_request())), 201)
+    request = current_request()
+    return _json(staff_sessions.start_session(json_object(request), client_address(request)), 201)
+
+
+@route("/api/staff/sessions", methods=("DELETE",), roles=STAFF_ROLES)
+def delete_staff_session() -> Response:
+    staff_sessions.end_session(require_staff(current_request(), STAFF_ROLES))
+    return Response(body="", status_code=204, headers={"Cache-Control": "no-store"})
 
 
 @route("/api/repairs", roles=STAFF_ROLES)

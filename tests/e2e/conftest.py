@@ -39,6 +39,8 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 class Site:
     base_url: str
     staff: dict[str, dict[str, str]]
+    # Where the stack the tests started writes its logs (None for a stack started elsewhere).
+    log_dir: Path | None = None
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -58,7 +60,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
     stack = LocalStack(StackPorts.free(), state_dir=tmp_path_factory.mktemp("stack"), quiet=True)
     with stack:
-        yield Site(stack.site_url, stack.demo_staff)
+        yield Site(stack.site_url, stack.demo_staff, stack.state_dir)
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Browser, FilePayload, Page, expect
 
 from .conftest import DESKTOP, REPO_ROOT, BrowserErrors, Site, new_context, screenshot
@@ -123,7 +124,7 @@ def test_citizen_reports_a_broken_item_and_follows_the_repair(
     phone.get_by_role("button", name="Send my repair request").click()
 
     # Then the tracking page opens, and reloading it by URL shows the same request
-    phone.wait_for_url(re.compile(r"/repairs/[^/?]+\?token=.+"))
+    phone.wait_for_url(re.compile(r"/repairs/[^/?#]+#token=.+"))
     expect(phone.get_by_test_id("tracking-status")).to_have_text("Submitted")
     tracking_url = phone.url
     phone.reload()
@@ -146,6 +147,51 @@ def test_citizen_reports_a_broken_item_and_follows_the_repair(
     assert_no_unexpected_errors(errors)
 
 
+def test_an_old_query_token_link_opens_once_and_moves_into_the_fragment(
+    site: Site, phone: Page, errors: BrowserErrors
+) -> None:
+    # Given a link sent before tokens moved out of the query
+    repair_id, token = create_repair_through_api(phone, site)
+
+    # When the person opens it
+    phone.goto(site.url(f"/repairs/{repair_id}?token={token}"))
+
+    # Then the request shows, and the address bar no longer has the token in the query
+    expect(phone.get_by_test_id("tracking-status")).to_have_text("Submitted")
+    assert phone.url == site.url(f"/repairs/{repair_id}#token={token}")
+    phone.reload()
+    expect(phone.get_by_test_id("tracking-status")).to_have_text("Submitted")
+    assert_no_unexpected_errors(errors)
+
+
+def test_no_log_the_stack_writes_contains_a_tracking_token(
+    site: Site, phone: Page, desktop: Page
+) -> None:
+    if site.log_dir is None:
+        pytest.skip("the stack was started elsewhere: its logs are not here")
+    # Given a request tracked the new way, an old link opened, and staff working on it
+    repair_id, token = create_repair_through_api(phone, site)
+    phone.goto(site.url(f"/repairs/{repair_id}#token={token}"))
+    expect(phone.get_by_test_id("tracking-status")).to_have_text("Submitted")
+    phone.goto(site.url(f"/repairs/{repair_id}?token={token}"))
+    expect(phone.get_by_test_id("tracking-status")).to_have_text("Submitted")
+    desktop.goto(site.url("/staff/sign-in"))
+    desktop.fill("#username", site.staff["coordinator"]["username"])
+    desktop.fill("#password", site.staff["coordinator"]["password"])
+    desktop.get_by_role("button", name="Sign in").click()
+    desktop.wait_for_url(re.compile(r"^[^?]*/staff$"))
+    desktop.goto(site.url(f"/staff/repairs/{repair_id}"))
+    expect(desktop.get_by_test_id("staff-status")).to_be_visible()
+
+    # When every log of every component is read (emulator, Lambda workers, both APIs, the CDN)
+    logs = [path for path in site.log_dir.rglob("*.log") if path.is_file()]
+    assert len(logs) >= 3, logs
+
+    # Then none holds the token
+    for path in logs:
+        assert token.encode() not in path.read_bytes(), path.name
+
+
 def test_unknown_page_shows_the_spa_not_found(site: Site, phone: Page) -> None:
     phone.goto(site.url("/no/such/page"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Page not found")
@@ -154,7 +200,7 @@ def test_unknown_page_shows_the_spa_not_found(site: Site, phone: Page) -> None:
 
 def test_api_404_stays_a_json_404(site: Site, phone: Page) -> None:
     # The SPA fallback must not turn API errors into index.html with 200.
-    for path in ("/api/analyses/an_doesnotexist", "/api/repairs/rp_doesnotexist?token=nope"):
+    for path in ("/api/analyses/an_doesnotexist", "/api/repairs/rp_doesnotexist"):
         response = phone.request.get(site.url(path))
         assert response.status == 404, path
         assert response.headers["content-type"].startswith("application/json"), path

@@ -17,7 +17,7 @@ def test_both_health_routes_answer_directly_and_repairapp_through_the_site(
 
 
 def test_a_deep_link_loads_the_single_page_app(stack: LocalStack) -> None:
-    reply = call("GET", f"{stack.site_url}/repairs/rp_unknown?token=abc")
+    reply = call("GET", f"{stack.site_url}/repairs/rp_unknown?token=an-old-link")
 
     assert reply.status == 200
     assert reply.headers["content-type"].startswith("text/html")
@@ -41,3 +41,25 @@ def test_repairapp_refuses_direct_calls_that_bypass_the_cdn(stack: LocalStack) -
 
     assert reply.status == 403
     assert reply.json["Code"] == "DirectAccessForbidden"
+
+
+def test_no_secret_is_on_any_command_line_of_the_stack(stack: LocalStack) -> None:
+    # `ps` shows every process's command line to every user of the machine: read them all.
+    from pathlib import Path
+
+    import pytest
+
+    if not Path("/proc/self/cmdline").exists():
+        pytest.skip("needs /proc (Linux)")
+    secrets = [stack.origin_secret.encode(), stack.service_key.encode()]
+    assert all(secrets)
+    seen = 0
+    for entry in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command_line = entry.read_bytes()
+        except OSError:
+            continue  # gone, or not ours to read
+        seen += 1
+        for secret in secrets:
+            assert secret not in command_line, command_line.replace(b"\0", b" ")[:200]
+    assert seen > len(stack.children)

@@ -30,6 +30,7 @@ class World:
     """What the table's requests refer to: one analysis, two requests, everyone's credentials."""
 
     analysis_id: str
+    analysis_token: str
     repair_id: str
     token: str
     other_token: str
@@ -54,6 +55,7 @@ def world(repairapp: RepairApp, stack: LocalStack) -> World:
     creds = stack.demo_staff["repairer"]
     return World(
         analysis_id=analysis_id,
+        analysis_token=triage.json["analysisToken"],
         repair_id=mine.json["repairId"],
         token=mine.json["trackingToken"],
         other_token=other.json["trackingToken"],
@@ -103,10 +105,20 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("POST", "/api/triage", {"description": DESCRIPTION, "language": "nl"}),
         CREATED,
     ),
+    # An analysis holds what a person typed: only its token (from the triage answer) opens it.
     Route(
-        "GET /api/analyses/{analysisId}",
-        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        "GET /api/analyses/{analysisId} (its token)",
+        lambda w, c: (
+            "GET",
+            f"/api/analyses/{w.analysis_id}?analysisToken={w.analysis_token}",
+            None,
+        ),
         OK,
+    ),
+    Route(
+        "GET /api/analyses/{analysisId} (no token)",
+        lambda w, c: ("GET", f"/api/analyses/{w.analysis_id}", None),
+        {caller: NOT_FOUND for caller in CALLERS},
     ),
     Route(
         "POST /api/repairs",
@@ -134,6 +146,13 @@ REPAIRAPP_ROUTES = [
         "POST /api/staff/sessions",
         lambda w, c: ("POST", "/api/staff/sessions", w.staff_credentials),
         CREATED,
+    ),
+    # Signing out ends only the session it is called with (the table's staff tokens are fresh
+    # ones, so the rows after it keep theirs).
+    Route(
+        "DELETE /api/staff/sessions",
+        lambda w, c: ("DELETE", "/api/staff/sessions", None),
+        {**STAFF_ONLY, "repairer": (204, None), "coordinator": (204, None)},
     ),
     Route("GET /api/repairs", lambda w, c: ("GET", "/api/repairs?limit=5", None), STAFF_ONLY),
     Route(
@@ -227,6 +246,15 @@ def test_repairapp_answers_each_caller_as_the_table_says(
 ) -> None:
     method, path, body = route.request(world, caller)
     headers = {**world.headers[caller]}
+    if method == "DELETE" and caller in ("repairer", "coordinator"):
+        headers = repairapp.sign_in(caller)
+    # The table writes a tracking token as "?token=" for brevity; it travels in its header.
+    path, _, token = path.partition("?token=")
+    if token:
+        headers["X-Tracking-Token"] = token
+    path, _, analysis_token = path.partition("?analysisToken=")
+    if analysis_token:
+        headers["X-Analysis-Token"] = analysis_token
     if method == "PATCH":
         headers["If-Match"] = "1"
     if path in ("/api/triage", "/api/repairs") and method == "POST":
@@ -374,3 +402,68 @@ def test_two_upload_slots_never_share_a_key(repairapp: RepairApp) -> None:
     }
 
     assert len(keys) == 5
+
+
+def test_a_coordinator_token_minted_with_motos_bundled_key_is_refused(
+    repairapp: RepairApp, stack: LocalStack
+) -> None:
+    # Given an attacker with the local ports and the private key that ships inside moto
+    import time
+
+    import jwt
+    from moto.utilities.utils import load_resource
+
+    bundled = jwt.PyJWK(load_resource("cognitoidp/resources/jwks-private.json"), "RS256")
+    now = int(time.time())
+    session = repairapp.sign_in("coordinator")["Authorization"].removeprefix("Bearer ")
+    real = jwt.decode(session, options={"verify_signature": False})
+    forged = jwt.encode(
+        {**real, "iat": now, "exp": now + 600, "jti": "forged"},
+        bundled.key,
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+
+    # When they present a token with a real coordinator's claims, signed with that key
+    reply = repairapp.call("GET", "/api/export.csv", None, Authorization=f"Bearer {forged}")
+
+    # Then the local Cognito's own key does not verify it
+    assert reply.status == 401, reply.data[:300]
+    assert reply.json["Code"] == "Unauthorized"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["other-key", "other-type", "too-large", "site-bucket", "no-policy"],
+)
+def test_the_local_s3_refuses_an_upload_its_policy_forbids(
+    repairapp: RepairApp, stack: LocalStack, tamper: str
+) -> None:
+    # Given a real upload slot
+    from tests.support.http import upload as post_upload
+
+    slot = repairapp.post("/api/uploads", {"contentType": "image/jpeg"}).json
+    fields = dict(slot["fields"])
+    data = b"\xff\xd8\xff photo"
+    url = slot["url"]
+    site_bucket = stack.spec.site_bucket.name
+
+    # When the form is changed the way an attacker would
+    if tamper == "other-key":
+        fields["key"] = "uploads/someone-else/photo"
+    elif tamper == "other-type":
+        fields["Content-Type"] = "text/html"
+    elif tamper == "too-large":
+        data = b"\xff" * (slot["maxBytes"] + 20)
+    elif tamper == "site-bucket":
+        url = url.rsplit("/", 1)[0] + "/" + site_bucket
+        fields["key"] = "index.html"
+    else:
+        fields = {"key": "index.html", "Content-Type": "text/html"}
+        url = url.rsplit("/", 1)[0] + "/" + site_bucket
+    reply = post_upload({**slot, "url": url, "fields": fields}, data)
+
+    # Then S3 (the emulator, as AWS) refuses it, and the untouched slot still works
+    assert reply.status in (400, 403), reply.data[:300]
+    assert b"<Code>" in reply.data
+    assert post_upload(slot, b"\xff\xd8\xff photo").status == 204

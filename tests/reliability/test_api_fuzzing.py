@@ -88,22 +88,27 @@ def test_repairapp_with_the_origin_header_and_a_staff_token_survives_1000_reques
     stack: LocalStack, repairapp: RepairApp
 ) -> None:
     token = repairapp.sign_in("coordinator")["Authorization"].removeprefix("Bearer ")
+    # Signing out would end the fuzzer's own session half-way (test_access covers it), and the
+    # fuzzer's many failed sign-ins are counted against an address of its own, so the sign-in
+    # throttle does not lock the other tests out of 127.0.0.1.
+    document = _document("repairapp")
+    del document["paths"]["/api/staff/sessions"]["delete"]
 
     report = fuzz(
-        _document("repairapp"),
+        document,
         stack.repairapp_url,
         seed=SEED,
         max_examples=55,
         workers=2,
         auth={"originVerify": {"api_key": stack.origin_secret}, "staffToken": {"bearer": token}},
-        headers={"X-Origin-Verify": stack.origin_secret},
+        headers={"X-Origin-Verify": stack.origin_secret, "X-Forwarded-For": "198.51.100.18"},
         checks=AUTHENTICATED_CHECKS,
     )
 
     print(f"\nRepairApp, authenticated: {report.summary()}")
     _assert_clean(report)
     assert report.requests >= MIN_REQUESTS
-    assert len(report.by_operation) == _operations("repairapp")
+    assert len(report.by_operation) == _operations("repairapp") - 1
 
 
 @pytest.mark.parametrize("app", ["smartre", "repairapp"])

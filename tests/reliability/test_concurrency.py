@@ -98,7 +98,8 @@ def test_50_concurrent_repair_requests_with_10_shared_keys_store_exactly_10_requ
     for reply in replies[:KEYS]:
         created = reply.json
         tracked = repairapp.get(
-            f"/api/repairs/{created['repairId']}?token={created['trackingToken']}"
+            f"/api/repairs/{created['repairId']}",
+            **{"X-Tracking-Token": created["trackingToken"]},
         )
         assert tracked.status == 200
 

@@ -182,12 +182,23 @@ export function signOut(): void {
   setStoredSession(null)
 }
 
+/** Sign out on the server too (the token stops working at once), then forget it here. */
+export async function endStaffSession(): Promise<void> {
+  if (getStaffSession()) {
+    // Best effort: an expired or already refused token changes nothing on the server.
+    await send('/api/staff/sessions', { method: 'DELETE', auth: true }).catch(() => undefined)
+  }
+  signOut()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The request core
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH'
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   body?: unknown
+  /** Extra headers (e.g. a tracking token: secrets never go in the URL). */
+  headers?: Record<string, string>
   /** Sends `Idempotency-Key`, derived from this scope and the body. */
   idempotencyScope?: string
   /** Sends the staff token; a 401 answer clears the stored session. */
@@ -198,7 +209,10 @@ interface RequestOptions {
 }
 
 async function send(path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' }
+  const headers: Record<string, string> = {
+    ...options.headers,
+    Accept: options.accept ?? 'application/json',
+  }
   if (options.body !== undefined) headers['Content-Type'] = 'application/json'
   if (options.idempotencyScope) {
     headers['Idempotency-Key'] = idempotencyKeyFor(options.idempotencyScope, options.body)
@@ -336,8 +350,8 @@ export function triage(body: TriageRequest): Promise<Analysis> {
   return request('/api/triage', { method: 'POST', body, idempotencyScope: 'triage' })
 }
 
-export function getAnalysis(analysisId: string): Promise<Analysis> {
-  return request(`/api/analyses/${enc(analysisId)}`)
+export function getAnalysis(analysisId: string, token: string): Promise<Analysis> {
+  return request(`/api/analyses/${enc(analysisId)}`, { headers: { 'X-Analysis-Token': token } })
 }
 
 export function createRepair(body: RepairRequest): Promise<RepairCreated> {
@@ -345,7 +359,7 @@ export function createRepair(body: RepairRequest): Promise<RepairCreated> {
 }
 
 export function getTrackedRepair(repairId: string, token: string): Promise<TrackedRepair> {
-  return request(`/api/repairs/${enc(repairId)}?token=${enc(token)}`)
+  return request(`/api/repairs/${enc(repairId)}`, { headers: { 'X-Tracking-Token': token } })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ export interface MissingPart {
 
 export interface Analysis {
   analysisId: string
+  /** Only in the triage answer: the key to read this analysis again (it holds personal data). */
+  analysisToken?: string
   productCategory: ProductCategoryPrediction | null
   outcome: OutcomePrediction
   barrier: LabelConfidence | null

@@ -94,7 +94,7 @@ describe('ReportView', () => {
       report = onProgress ?? report
       return new Promise((resolve) => (finishUpload = resolve))
     })
-    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_new' }))
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_new', analysisToken: 'tok-new' }))
     const { wrapper, router } = await render()
     await choosePhoto(wrapper)
     await wrapper.find('#description').setValue('The kettle does not heat')
@@ -117,7 +117,8 @@ describe('ReportView', () => {
       productAgeYears: 6,
       language: 'en',
     })
-    expect(router.currentRoute.value.fullPath).toBe('/triage/an_new')
+    // The analysis's token rides in the fragment: no server ever receives it.
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_new#token=tok-new')
     wrapper.unmount()
   })
 
@@ -126,7 +127,7 @@ describe('ReportView', () => {
     uploadMock.mockResolvedValue('img_1')
     triageMock
       .mockRejectedValueOnce(new ApiError('unavailable', 503, 'ServiceUnavailable', '', 2))
-      .mockResolvedValueOnce(makeAnalysis({ analysisId: 'an_2' }))
+      .mockResolvedValueOnce(makeAnalysis({ analysisId: 'an_2', analysisToken: 'tok-2' }))
     const { wrapper, router } = await render()
     await choosePhoto(wrapper)
     await wrapper.find('#description').setValue('Lamp flickers and buzzes')
@@ -140,7 +141,7 @@ describe('ReportView', () => {
     expect(uploadMock).toHaveBeenCalledTimes(1)
     expect(triageMock).toHaveBeenCalledTimes(2)
     expect(triageMock.mock.calls[0]).toEqual(triageMock.mock.calls[1])
-    expect(router.currentRoute.value.fullPath).toBe('/triage/an_2')
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_2#token=tok-2')
     wrapper.unmount()
   })
 

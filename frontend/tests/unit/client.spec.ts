@@ -14,6 +14,8 @@ import {
   updateRepair,
   uploadPhoto,
   uploadToStorage,
+  endStaffSession,
+  getTrackedRepair,
 } from '../../src/api/client'
 import type { Upload } from '../../src/api/types'
 import { FakeXhr, jsonResponse, makeAnalysis } from './helpers'
@@ -90,26 +92,26 @@ describe('error mapping', () => {
 
   it('turns a failed fetch into an offline error', async () => {
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'))
-    const error = await caught(getAnalysis('an_1'))
+    const error = await caught(getAnalysis('an_1', 'tok'))
     expect(error.kind).toBe('offline')
     expect(error.retryable).toBe(true)
   })
 
   it('parses the JSON error body of a real response', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(404, { Code: 'NotFound', Message: 'No such analysis' }))
-    const error = await caught(getAnalysis('an_missing'))
+    const error = await caught(getAnalysis('an_missing', 'tok'))
     expect(error.kind).toBe('notFound')
     expect(error.message).toBe('No such analysis')
   })
 
   it('treats a 200 that is not JSON (an HTML fallback) as a server error', async () => {
     fetchMock.mockResolvedValue(new Response('<!doctype html>', { status: 200 }))
-    expect((await caught(getAnalysis('an_1'))).code).toBe('InvalidResponse')
+    expect((await caught(getAnalysis('an_1', 'tok'))).code).toBe('InvalidResponse')
   })
 
   it('escapes ids in paths', async () => {
     fetchMock.mockImplementation(async () => jsonResponse(200, makeAnalysis()))
-    await getAnalysis('a/b?c')
+    await getAnalysis('a/b?c', 'tok')
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/analyses/a%2Fb%3Fc')
   })
 })
@@ -140,7 +142,7 @@ describe('idempotency keys', () => {
   })
 
   it('keeps separate keys per kind of action', async () => {
-    fetchMock.mockImplementation(async () => jsonResponse(201, { repairId: 'r', trackingToken: 't', trackingUrl: '/repairs/r?token=t' }))
+    fetchMock.mockImplementation(async () => jsonResponse(201, { repairId: 'r', trackingToken: 't', trackingUrl: '/repairs/r#token=t' }))
     await triage(body)
     await createRepair({ analysisId: 'an_1', contact: { name: 'A', email: 'a@b.be' }, postcode: '1000', consent: true })
     expect(sentHeaders(0).get('Idempotency-Key')).not.toBe(sentHeaders(1).get('Idempotency-Key'))
@@ -262,5 +264,40 @@ describe('expired upload policy', () => {
     const error = await caught(done)
     expect(error.kind).toBe('server')
     expect(error.retryable).toBe(true)
+  })
+})
+
+describe('secrets stay out of URLs', () => {
+  it('sends the analysis token in a header, never in the URL', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, makeAnalysis()))
+    await getAnalysis('an_1', 'an-secret')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/analyses/an_1')
+    expect(sentHeaders().get('X-Analysis-Token')).toBe('an-secret')
+  })
+
+  it('sends the tracking token in a header, never in the URL', async () => {
+    fetchMock.mockImplementation(async () => jsonResponse(200, { repairId: 'rp_1' }))
+    await getTrackedRepair('rp_1', 'tok-secret')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/repairs/rp_1')
+    expect(sentHeaders().get('X-Tracking-Token')).toBe('tok-secret')
+  })
+
+  it('signs out on the server, then forgets the session', async () => {
+    storeSession('id-token-9')
+    fetchMock.mockImplementation(async () => new Response(null, { status: 204 }))
+    await endStaffSession()
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/staff/sessions')
+    expect(fetchMock.mock.calls[0]?.[1]?.method).toBe('DELETE')
+    expect(sentHeaders().get('Authorization')).toBe('Bearer id-token-9')
+    expect(getStaffSession()).toBeNull()
+  })
+
+  it('forgets the session even when the server cannot be reached', async () => {
+    storeSession()
+    fetchMock.mockImplementation(async () => {
+      throw new TypeError('offline')
+    })
+    await endStaffSession()
+    expect(getStaffSession()).toBeNull()
   })
 })

@@ -9,6 +9,7 @@ import StaffRepairView from '../../src/views/staff/StaffRepairView.vue'
 import { ApiError, getAnalysis, getStaffRepair, getTrackedRepair, triage } from '../../src/api/client'
 import type { Locale } from '../../src/i18n'
 import { makeAnalysis, makeI18n } from './helpers'
+import { tokenFromHash } from '../../src/lib/fragment'
 
 vi.mock('../../src/api/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/api/client')>()
@@ -36,7 +37,7 @@ async function mountAt(path: string, component: object, routes: { path: string; 
   await router.push(path)
   const route = router.currentRoute.value
   const props: Record<string, string> = { ...(route.params as Record<string, string>) }
-  if (typeof route.query.token === 'string' || path.startsWith('/repairs')) props.token = (route.query.token as string) ?? ''
+  if (path.startsWith('/repairs') || path.startsWith('/triage')) props.token = tokenFromHash(route.hash)
   const wrapper = mount(component, { props, global: { plugins: [makeI18n(locale), router] } })
   await flushPromises()
   return { wrapper, router }
@@ -62,15 +63,21 @@ beforeEach(() => {
 describe('TriageView', () => {
   it('loads the analysis from the API when opened by URL', async () => {
     getAnalysisMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_cold' }))
-    const { wrapper } = await mountAt('/triage/an_cold', TriageView, ROUTES)
-    expect(getAnalysisMock).toHaveBeenCalledWith('an_cold')
+    const { wrapper } = await mountAt('/triage/an_cold#token=tok-cold', TriageView, ROUTES)
+    expect(getAnalysisMock).toHaveBeenCalledWith('an_cold', 'tok-cold')
     expect(wrapper.text()).toContain('This looks like: Laptop')
     expect(wrapper.find('#repair-request').exists()).toBe(true)
   })
 
+  it('does not even ask the API for an analysis without its token', async () => {
+    const { wrapper } = await mountAt('/triage/an_cold', TriageView, ROUTES)
+    expect(getAnalysisMock).not.toHaveBeenCalled()
+    expect(wrapper.find('h1').text()).toBe('Page not found')
+  })
+
   it('shows a friendly not-found for an unknown analysis', async () => {
     getAnalysisMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
-    const { wrapper } = await mountAt('/triage/an_nope', TriageView, ROUTES)
+    const { wrapper } = await mountAt('/triage/an_nope#token=tok', TriageView, ROUTES)
     expect(wrapper.find('h1').text()).toBe('Page not found')
     expect(wrapper.find('[role="alert"]').exists()).toBe(false)
   })
@@ -87,8 +94,8 @@ describe('TriageView', () => {
     analysis.inputs.description = '  The kettle stopped boiling  '
     analysis.inputs.brand = 'Philips'
     getAnalysisMock.mockResolvedValue(analysis)
-    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked' }))
-    const { wrapper, router } = await mountAt('/triage/an_unknown', TriageView, ROUTES)
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked', analysisToken: 'tok-picked' }))
+    const { wrapper, router } = await mountAt('/triage/an_unknown#token=tok-1', TriageView, ROUTES)
     // Not recognised: the picker is open straight away, and it does not ask for the words again.
     expect(wrapper.find('#pick-category').exists()).toBe(true)
     expect(wrapper.find('#pick-description').exists()).toBe(false)
@@ -103,7 +110,7 @@ describe('TriageView', () => {
       productAgeYears: 4,
       language: 'en',
     })
-    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked')
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked#token=tok-picked')
     // Nothing about the person is parked in the browser for this.
     expect(sessionStorage.length).toBe(0)
   })
@@ -114,7 +121,7 @@ describe('TriageView', () => {
     picked.inputs.productCategory = 'Kettle'
     getAnalysisMock.mockResolvedValue(picked)
     triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_again' }))
-    const { wrapper } = await mountAt('/triage/an_reloaded', TriageView, ROUTES)
+    const { wrapper } = await mountAt('/triage/an_reloaded#token=tok-2', TriageView, ROUTES)
     await wrapper.find('.category-picker button').trigger('click')
     await wrapper.find('#pick-category').setValue('Toaster')
     await wrapper.find('#category-picker-form').trigger('submit')
@@ -128,8 +135,8 @@ describe('TriageView', () => {
     const analysis = makeAnalysis({ analysisId: 'an_unknown', productCategory: NOT_RECOGNISED })
     analysis.inputs.description = null
     getAnalysisMock.mockResolvedValue(analysis)
-    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked' }))
-    const { wrapper, router } = await mountAt('/triage/an_unknown', TriageView, ROUTES)
+    triageMock.mockResolvedValue(makeAnalysis({ analysisId: 'an_picked', analysisToken: 'tok-picked' }))
+    const { wrapper, router } = await mountAt('/triage/an_unknown#token=tok-1', TriageView, ROUTES)
     expect(wrapper.find('[data-testid="not-recognised"]').exists()).toBe(true)
     // Not recognised: the picker is open straight away.
     await wrapper.find('#pick-category').setValue('Kettle')
@@ -143,7 +150,7 @@ describe('TriageView', () => {
       productAgeYears: 4,
       language: 'en',
     })
-    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked')
+    expect(router.currentRoute.value.fullPath).toBe('/triage/an_picked#token=tok-picked')
   })
 })
 
@@ -161,9 +168,9 @@ describe('TrackingView', () => {
     updatedAt: '2026-11-27T11:00:00Z',
   }
 
-  it('shows the status timeline from the id and token in the URL', async () => {
+  it('shows the status timeline from the id in the URL and the token in its fragment', async () => {
     getTrackedMock.mockResolvedValue(tracked)
-    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES)
+    const { wrapper } = await mountAt('/repairs/rp_1#token=secret', TrackingView, ROUTES)
     expect(getTrackedMock).toHaveBeenCalledWith('rp_1', 'secret')
     expect(wrapper.find('[data-testid="tracking-status"]').text()).toBe('Accepted by a volunteer')
     expect(wrapper.find('[aria-current="step"]').attributes('data-status')).toBe('accepted')
@@ -171,14 +178,14 @@ describe('TrackingView', () => {
 
   it('names the item in the UI language', async () => {
     getTrackedMock.mockResolvedValue(tracked)
-    const { wrapper } = await mountAt('/repairs/rp_1?token=secret', TrackingView, ROUTES, 'nl')
+    const { wrapper } = await mountAt('/repairs/rp_1#token=secret', TrackingView, ROUTES, 'nl')
     expect(wrapper.find('.facts').text()).toContain('Waterkoker')
     expect(wrapper.find('.facts').text()).not.toContain('Kettle')
   })
 
   it('answers a wrong token with the same friendly not-found as an unknown id', async () => {
     getTrackedMock.mockRejectedValue(new ApiError('notFound', 404, 'NotFound', ''))
-    const { wrapper } = await mountAt('/repairs/rp_1?token=wrong', TrackingView, ROUTES)
+    const { wrapper } = await mountAt('/repairs/rp_1#token=wrong', TrackingView, ROUTES)
     expect(wrapper.find('h1').text()).toBe('We cannot find this request')
     expect(wrapper.find('[data-testid="tracking-not-found"]').exists()).toBe(true)
   })

@@ -13,6 +13,8 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from chalicelib import resources
@@ -75,6 +77,7 @@ def ords_row(item: dict[str, Any]) -> list[str]:
     number = category_id(category) if category else None
     age = inputs.get("productAgeYears")
     known_age = isinstance(age, int | float) and not isinstance(age, bool)
+    age_text = plain_number(age) if known_age else ""
     return [
         ords_id(str(item["repairId"])),
         DATA_PROVIDER,
@@ -84,13 +87,25 @@ def ords_row(item: dict[str, Any]) -> list[str]:
         str(number) if number is not None else "",
         _defused(str(inputs.get("brand") or "Unknown")),
         "",
-        f"{age:g}" if known_age else "",
+        age_text,
         str(item.get("outcome") or ""),
         str(item.get("barrier") or ""),
         DATA_PROVIDER,
-        str(item.get("closedAt") or item["updatedAt"])[:10],
+        iso_date(str(item.get("closedAt") or item["updatedAt"])),
         "",
     ]
+
+
+def plain_number(value: Any) -> str:
+    """A decimal without exponent notation (``0.00001``, not ``1e-05``) and no trailing zeros:
+    Table Schema's ``number`` has no exponent in its default format, so ``1e-05`` breaks readers."""
+    text = format(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def iso_date(timestamp: str) -> str:
+    """The calendar date (``YYYY-MM-DD``) of an ISO 8601 timestamp: ORDS ``event_date``."""
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).date().isoformat()
 
 
 def _defused(value: str) -> str:

@@ -4,7 +4,9 @@ With a status filter the page comes from the ``by-status`` index (a category fil
 it), with only a category from ``by-category``. Without filters the queue walks the statuses in
 workflow order (submitted first: the next thing to do), oldest first within each. The cursor is
 opaque to clients; it carries the position and is bound to the filters it was issued for, so a
-cursor reused with other filters is refused rather than silently mixing pages.
+cursor reused with other filters is refused rather than silently mixing pages. Cursors are signed
+(HMAC-SHA256 with a stage secret from SSM): whatever a client changes in one, even with the right
+filters digest, is 400 ``InvalidCursor`` before any of it reaches DynamoDB.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import re
 from typing import Any
 
 from chalicelib import resources
 from chalicelib.repairs import STATUSES, summary_view
+from chalicelib.signatures import sign
 from repaircore.errors import InvalidInput
 from repaircore.vocabulary import canonical_category
 
@@ -74,19 +78,27 @@ def _filters_digest(status: str | None, category: str | None) -> str:
     return hashlib.sha256(f"{status}|{category}".encode()).hexdigest()[:16]
 
 
+def _signature(payload: str) -> str:
+    return sign("queue-cursor", payload)
+
+
 def _encode(filters: str, position: int, inner: str | None) -> str | None:
     raw = json.dumps({"f": filters, "p": position, "c": inner}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    payload = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{payload}.{_signature(payload)}"
 
 
 def _decode(cursor: str | None, filters: str) -> tuple[int, str | None]:
     if not cursor:
         return 0, None
     bad = InvalidInput("cursor is not one this API issued for these filters", code="InvalidCursor")
-    if len(cursor) > MAX_CURSOR_CHARS:
+    payload, _, signature = cursor.partition(".")
+    if len(cursor) > MAX_CURSOR_CHARS or not signature:
+        raise bad
+    if not hmac.compare_digest(signature.encode(), _signature(payload).encode()):
         raise bad
     try:
-        value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        value = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise bad from exc
     if not isinstance(value, dict) or value.get("f") != filters:

@@ -139,7 +139,8 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
     return {
         "repairId": repair_id,
         "trackingToken": token,
-        "trackingUrl": f"/repairs/{repair_id}?token={token}",
+        # The token in the fragment: browsers never send it to a server, so no log keeps it.
+        "trackingUrl": f"/repairs/{repair_id}#token={token}",
     }
 
 
@@ -164,12 +165,24 @@ def _category(analysis: dict[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
+# Compared against when the id is unknown, so an unknown id and a wrong token cost the same.
+_NO_REPAIR_DIGEST = token_digest("no repair request has this token")
+
+
 def track_repair(repair_id: str, token: str | None) -> dict[str, Any]:
-    """The request for whoever holds its token; any mismatch is the same 404."""
+    """The request for whoever holds its token; any mismatch is the same 404.
+
+    An unknown id and a known id with a wrong token do the same work: one read of the token
+    digest alone, one constant-time comparison (against a dummy digest when there is none), and
+    only a match reads the whole request.
+    """
     not_found = NotFound("no repair request with this id and token")
     if not REPAIR_ID.fullmatch(repair_id) or token is None or not TRACKING_TOKEN.fullmatch(token):
         raise not_found
-    item = resources.repairs().find(repair_id)
-    if item is None or not token_matches(token, str(item.get("trackingTokenHash", ""))):
+    store = resources.repairs()
+    stored = store.tracking_token_hash(repair_id)
+    matches = token_matches(token, stored or _NO_REPAIR_DIGEST)
+    item = store.find(repair_id) if matches and stored is not None else None
+    if item is None:
         raise not_found
     return tracking_view(item)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import resources
+from chalicelib import resources, signatures
 from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID
 from repaircore.errors import InvalidInput, NotFound
 from repaircore.idempotency import validate_key
@@ -98,14 +98,27 @@ class TriageRequest:
         return {k: v for k, v in body.items() if v is not None}
 
 
+ANALYSIS_TOKEN_PURPOSE = "analysis"  # noqa: S105 - a signing purpose, not a secret
+
+
 def run_triage(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    """SmartRe's analysis, and whether it is a replay of an earlier request with this key."""
+    """SmartRe's analysis, and whether it is a replay of an earlier request with this key.
+
+    The answer carries ``analysisToken``: an analysis holds what the person typed (personal
+    data), so reading it again needs this token, which only the person who asked for it has.
+    """
     key = validate_key(idempotency_key)
     request = TriageRequest.parse(body)
-    return resources.smartre().create_analysis(request.for_smartre(), key)
+    analysis, replayed = resources.smartre().create_analysis(request.for_smartre(), key)
+    token = signatures.sign(ANALYSIS_TOKEN_PURPOSE, str(analysis["analysisId"]))
+    return {**analysis, "analysisToken": token}, replayed
 
 
-def get_analysis(analysis_id: str) -> dict[str, Any]:
+def get_analysis(analysis_id: str, token: str | None) -> dict[str, Any]:
+    """The analysis for whoever holds its token; a wrong or missing token is the same 404 as an
+    unknown id (checked before SmartRe is asked, so it costs no call)."""
     if not ANALYSIS_ID.fullmatch(analysis_id):
+        raise NotFound("no analysis with this id")
+    if not signatures.verify(ANALYSIS_TOKEN_PURPOSE, analysis_id, token):
         raise NotFound("no analysis with this id")
     return resources.smartre().get_analysis(analysis_id)

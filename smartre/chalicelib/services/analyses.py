@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib import resources
 from chalicelib.config import settings
 from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, new_analysis_id, photo_key
+from chalicelib.services.retention import ANALYSIS_RETENTION_DAYS
 from chalicelib.workflow import AnalysisWorkflow
 from repaircore import clients
 from repaircore.errors import InvalidInput, NotFound
@@ -94,10 +95,13 @@ def create_analysis(
     """Run the analysis once for this key; return ``(analysis, replayed)``."""
 
     def run(analysis_id: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
         payload = {
             "analysisId": analysis_id,
             "request": request.workflow_request(),
-            "requestedAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "requestedAt": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            # Epoch seconds for the table's TTL (retention.py): the workflow stores it as is.
+            "expiresAt": int(now.timestamp()) + ANALYSIS_RETENTION_DAYS * 86400,
         }
         output = _workflow().run(analysis_id, payload)
         if output.get("alreadyStored"):

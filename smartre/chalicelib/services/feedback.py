@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import resources
+from chalicelib.services import retention
 from chalicelib.services.analyses import get_analysis
 from repaircore.errors import InvalidInput
 from repaircore.validation import Fields
@@ -86,4 +87,7 @@ def record_feedback(
         store,
         new_id=lambda: "lb_" + secrets.token_urlsafe(12),
     )
+    if feedback["outcome"] is not None:
+        # A real outcome means the repair closed: forget the person's inputs (retention.py).
+        retention.scrub_analysis(analysis_id)
     return outcome.result

@@ -216,3 +216,56 @@ def test_unreachable_api_origin_is_a_502_in_the_api_error_shape(
         status, _, body = fetch(server, "GET", "/api/health")
     assert status == 502
     assert json.loads(body)["Code"] == "BadGateway"
+
+
+def _raw(server: CloudFrontServer, request: bytes) -> bytes:
+    """Send bytes as they are and read the answer; a hang fails the test after 5 s."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: abc\r\n",
+        b"Content-Length: -1\r\n",
+        b"Content-Length: 1e3\r\n",
+        b"Content-Length: 5\r\nContent-Length: 6\r\n",
+        b"Content-Length: 99999999999999999\r\n",
+        b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+        b"Transfer-Encoding: gzip\r\n",
+    ],
+    ids=["not-a-number", "negative", "exponent", "two-lengths", "huge", "both", "other-coding"],
+)
+@pytest.mark.parametrize("path", [b"/api/echo", b"/index.html"])
+def test_malformed_framing_is_a_400_at_once(
+    cdn: CloudFrontServer, framing: bytes, path: bytes
+) -> None:
+    answer = _raw(cdn, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\nhello")
+
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b'"Code": "BadRequest"' in answer
+
+
+@pytest.mark.parametrize("chunk", [b"zz\r\nhello\r\n0\r\n\r\n", b"-5\r\nhello\r\n0\r\n\r\n"])
+def test_a_non_hex_chunk_size_is_a_400_at_once(cdn: CloudFrontServer, chunk: bytes) -> None:
+    answer = _raw(
+        cdn, b"POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk
+    )
+
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+
+
+def test_a_well_formed_chunked_body_still_reaches_the_origin(cdn: CloudFrontServer) -> None:
+    answer = _raw(
+        cdn,
+        b"POST /api/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    )
+
+    assert answer.startswith(b"HTTP/1.1 201"), answer[:200]
+    assert b'"body": "hello"' in answer

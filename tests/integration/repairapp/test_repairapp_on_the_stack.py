@@ -59,7 +59,7 @@ def test_a_photo_becomes_a_tracked_request_and_a_fixed_repair_teaches_smartre(
 
     # Then the citizen sees the outcome, SmartRe holds one label with the truth, and the
     # statistics and the export include the repair
-    tracked = repairapp.get(f"/api/repairs/{repair_id}?token={token}")
+    tracked = repairapp.get(f"/api/repairs/{repair_id}", **{"X-Tracking-Token": token})
     assert tracked.json["status"] == "fixed"
     assert reply.json["feedbackStatus"] == "sent"
     [label] = _labels(repairapp.stack, analysis_id)

@@ -10,7 +10,7 @@ import pytest
 
 from localaws.stack import LocalStack
 from tests.conftest import data_dir
-from tests.support.http import Reply, call, upload
+from tests.support.http import Reply, call, put_past_the_policy, refused_for_size, upload
 
 _keys = itertools.count()
 
@@ -36,7 +36,13 @@ class SmartRe:
         ticket = self.post("/api/images", {"contentType": content_type})
         assert ticket.status == 201, ticket.data
         stored = upload(ticket.json, data)
-        assert stored.status in (200, 204), stored.data
+        if refused_for_size(stored):
+            # Refused at the door by the POST policy, as on S3; SmartRe's own re-check is what
+            # the tests exercise, so the object goes in the way a policy-bypassing writer would.
+            s3 = self.stack._clients()("s3")
+            put_past_the_policy(s3, self.stack.spec.photos_bucket.name, ticket.json, data)
+        else:
+            assert stored.status in (200, 204), stored.data
         return str(ticket.json["imageId"])
 
     def stored_analyses(self) -> int:

@@ -179,3 +179,22 @@ def test_concurrent_requests_with_one_key_make_one_analysis(smartre: SmartRe) ->
     assert [r.status for r in replies] == [201, 201]
     assert replies[0].json["analysisId"] == replies[1].json["analysisId"]
     assert smartre.stored_analyses() == before + 1
+
+
+def test_a_stored_analysis_expires_after_the_retention_period(smartre: SmartRe) -> None:
+    # An analysis holds what a person typed: DynamoDB's TTL removes it on its own
+    import time
+
+    before = int(time.time())
+    reply = smartre.analyse({"description": DESCRIPTION, "language": "en"})
+    assert reply.status == 201, reply.data
+
+    ddb = smartre.stack._clients()("dynamodb")
+    table = smartre.stack.spec.analyses_table.name
+    item = ddb.get_item(TableName=table, Key={"analysisId": {"S": reply.json["analysisId"]}})
+    expires = int(item["Item"]["expiresAt"]["N"])
+    period = 90 * 86400  # smartre/chalicelib/services/retention.py, docs/reliability.md
+    assert before + period <= expires <= int(time.time()) + period
+    ttl = ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED"
+    assert ttl["AttributeName"] == "expiresAt"

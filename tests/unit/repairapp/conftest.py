@@ -80,6 +80,7 @@ def _session_aws(jwks_downloads: list[str]) -> Iterator[dict[str, Any]]:
                     os.environ["REPAIRS_TABLE_NAME"],
                     os.environ["STATS_TABLE_NAME"],
                     os.environ["IDEMPOTENCY_TABLE_NAME"],
+                    os.environ["ACCESS_TABLE_NAME"],
                 ],
             }
     finally:

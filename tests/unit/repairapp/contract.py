@@ -37,6 +37,9 @@ def check_response(
     lowered = {k.lower(): v for k, v in headers.items()}
     for name in documented.get("headers", {}):
         assert name.lower() in lowered, f"{method} {template} {status} lacks header {name}"
+    if "content" not in documented:
+        assert not body, f"{method} {template} {status} promises no body"
+        return
     [(media_type, content)] = documented["content"].items()
     assert lowered.get("content-type", "").startswith(media_type.split(";")[0])
     if media_type == "application/json":

@@ -117,3 +117,46 @@ def test_a_cursor_is_refused_with_other_filters(
 
     assert response.status_code == 400
     assert response.json_body["Code"] == "InvalidCursor"
+
+
+def _forged(payload: dict[str, Any]) -> str:
+    import base64
+    import json
+
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"repairId": 1, "status": ["submitted"]},  # right keys, wrong types
+        {},  # missing keys
+        {"x": "y"},  # keys of no index
+    ],
+)
+def test_a_forged_cursor_with_the_right_filters_digest_is_400(
+    client: Client, repairer: dict[str, str], submit: Submit, inner: dict[str, Any]
+) -> None:
+    # Given a real cursor, so the forger knows the format and the filters digest
+    for _ in range(2):
+        submit()
+    real = _list(client, repairer, "?status=submitted&limit=1").json_body["nextCursor"]
+    payload, _, signature = real.partition(".")
+    import base64
+    import json
+
+    outer = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged_inner = _forged(inner)
+
+    # When they send it with another inner key, unsigned or with the real cursor's signature
+    for cursor in (
+        _forged({**outer, "c": forged_inner}),
+        f"{_forged({**outer, 'c': forged_inner})}.{signature}",
+        f"{payload}.{signature[:-2]}AA",
+    ):
+        response = _list(client, repairer, f"?status=submitted&cursor={cursor}")
+
+        # Then each is refused as a cursor, not treated as an outage
+        assert response.status_code == 400, cursor
+        assert response.json_body["Code"] == "InvalidCursor"

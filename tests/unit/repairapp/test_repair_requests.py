@@ -1,4 +1,4 @@
-"""POST /api/repairs and GET /api/repairs/{id}?token=: citizens' requests, created once, private."""
+"""POST /api/repairs and GET /api/repairs/{id} (X-Tracking-Token): citizens' requests, private."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_request_is_created_with_an_unguessable_id_and_token(
     assert len(created["repairId"]) == 25
     assert len(created["trackingToken"]) >= 43
     assert created["trackingUrl"] == (
-        f"/repairs/{created['repairId']}?token={created['trackingToken']}"
+        f"/repairs/{created['repairId']}#token={created['trackingToken']}"
     )
 
 
@@ -68,7 +68,8 @@ def test_the_owner_tracks_the_request_with_its_token(
     created = submit()
 
     response = client.http.get(
-        f"/api/repairs/{created['repairId']}?token={created['trackingToken']}", headers=origin
+        f"/api/repairs/{created['repairId']}",
+        headers={**origin, "X-Tracking-Token": created["trackingToken"]},
     )
 
     assert response.status_code == 200
@@ -81,26 +82,83 @@ def test_the_owner_tracks_the_request_with_its_token(
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["", "?token=", "?token=" + "A" * 43, "?token=short"],
+    "token",
+    [None, "", "A" * 43, "short"],
     ids=["no-token", "empty-token", "wrong-token", "malformed-token"],
 )
 def test_a_wrong_or_missing_token_looks_like_no_request_at_all(
-    client: Client, origin: dict[str, str], submit: Callable[..., dict[str, Any]], query: str
+    client: Client, origin: dict[str, str], submit: Callable[..., dict[str, Any]], token: str | None
 ) -> None:
     created = submit()
+    headers = origin if token is None else {**origin, "X-Tracking-Token": token}
 
-    response = client.http.get(f"/api/repairs/{created['repairId']}{query}", headers=origin)
+    response = client.http.get(f"/api/repairs/{created['repairId']}", headers=headers)
+
+    assert response.status_code == 404
+    assert response.json_body["Code"] == "NotFound"
+
+
+def test_a_token_in_the_url_opens_nothing(
+    client: Client, origin: dict[str, str], submit: Callable[..., dict[str, Any]]
+) -> None:
+    # URLs end up in access logs: the API does not read a token from one
+    created = submit()
+
+    response = client.http.get(
+        f"/api/repairs/{created['repairId']}?token={created['trackingToken']}", headers=origin
+    )
 
     assert response.status_code == 404
     assert response.json_body["Code"] == "NotFound"
 
 
 def test_an_unknown_request_is_the_same_404(client: Client, origin: dict[str, str]) -> None:
-    response = client.http.get(f"/api/repairs/rp_{'B' * 22}?token={'A' * 43}", headers=origin)
+    response = client.http.get(
+        f"/api/repairs/rp_{'B' * 22}", headers={**origin, "X-Tracking-Token": "A" * 43}
+    )
 
     assert response.status_code == 404
     assert response.json_body["Code"] == "NotFound"
+
+
+def test_an_unknown_id_and_a_wrong_token_do_the_same_work(
+    client: Client,
+    origin: dict[str, str],
+    submit: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given every DynamoDB read and every token comparison the lookup makes, recorded
+    from chalicelib import identifiers
+    from chalicelib.services import repair_requests
+    from repaircore import clients
+
+    work: list[str] = []
+    compare = identifiers.token_matches
+
+    def counted(token: str, digest: str) -> bool:
+        work.append("compare")
+        return compare(token, digest)
+
+    def read(params: dict[str, Any], **kwargs: Any) -> None:
+        work.append(f"GetItem {sorted(params.get('ProjectionExpression', '*').split(', '))}")
+
+    monkeypatch.setattr(repair_requests, "token_matches", counted)
+    created = submit()
+    dynamodb = clients.client("dynamodb")
+    dynamodb.meta.events.register("before-parameter-build.dynamodb.GetItem", read)
+    wrong = {**origin, "X-Tracking-Token": "A" * 43}
+
+    # When a known id is asked with a wrong token, then an unknown id
+    work.clear()
+    client.http.get(f"/api/repairs/{created['repairId']}", headers=wrong)
+    known_id = list(work)
+    work.clear()
+    client.http.get(f"/api/repairs/rp_{'B' * 22}", headers=wrong)
+    unknown_id = list(work)
+    dynamodb.meta.events.unregister("before-parameter-build.dynamodb.GetItem", read)
+
+    # Then both made one small read of the digest and one comparison, nothing else
+    assert known_id == unknown_id == ["GetItem ['#n0']", "compare"]
 
 
 def test_an_analysis_smartre_does_not_know_is_refused(

@@ -60,7 +60,8 @@ def test_a_request_moves_through_the_workflow_with_its_history(
     assert repair["version"] == 4
     assert response.headers["ETag"] == '"4"'
     tracked = client.http.get(
-        f"/api/repairs/{created['repairId']}?token={created['trackingToken']}", headers=origin
+        f"/api/repairs/{created['repairId']}",
+        headers={**origin, "X-Tracking-Token": created["trackingToken"]},
     ).json_body
     assert [h["status"] for h in tracked["history"]] == [
         "submitted",

@@ -180,22 +180,51 @@ def test_smartre_timing_out_is_a_503(
     assert "Retry-After" in response.headers
 
 
-def test_an_analysis_is_read_back_by_id(
+def test_an_analysis_is_read_back_by_id_with_its_token(
     client: Client, origin: dict[str, str], fake_smartre: FakeSmartRe
 ) -> None:
-    analysis = fake_smartre.add_analysis()
+    # Given a triage answer, which carries the analysis's token
+    created = _triage(client, origin, TRIAGE).json_body
+    token = created.pop("analysisToken")
 
-    response = client.http.get(f"/api/analyses/{analysis['analysisId']}", headers=origin)
+    # When it is read back with the token
+    response = client.http.get(
+        f"/api/analyses/{created['analysisId']}", headers={**origin, "X-Analysis-Token": token}
+    )
 
+    # Then it is the same analysis (and the token is not repeated)
     assert response.status_code == 200
-    assert response.json_body == analysis
+    assert response.json_body == created
+
+
+@pytest.mark.parametrize(
+    "token", [None, "", "A" * 43, "other"], ids=["none", "empty", "wrong", "another-analysis"]
+)
+def test_an_analysis_without_its_token_is_404_and_smartre_is_not_asked(
+    client: Client, origin: dict[str, str], fake_smartre: FakeSmartRe, token: str | None
+) -> None:
+    # Given an analysis of someone else (its description is personal data)
+    created = _triage(client, origin, TRIAGE).json_body
+    other = _triage(client, origin, {**TRIAGE, "description": "Another kettle, another person"})
+    if token == "other":
+        token = other.json_body["analysisToken"]
+    headers = origin if token is None else {**origin, "X-Analysis-Token": token}
+    asked = len(fake_smartre.calls("analysis"))
+
+    response = client.http.get(f"/api/analyses/{created['analysisId']}", headers=headers)
+
+    assert response.status_code == 404
+    assert response.json_body["Code"] == "NotFound"
+    assert len(fake_smartre.calls("analysis")) == asked
 
 
 @pytest.mark.parametrize("analysis_id", ["an_" + "Q" * 22, "not-an-id"])
 def test_an_unknown_analysis_is_404(
     client: Client, origin: dict[str, str], analysis_id: str
 ) -> None:
-    response = client.http.get(f"/api/analyses/{analysis_id}", headers=origin)
+    response = client.http.get(
+        f"/api/analyses/{analysis_id}", headers={**origin, "X-Analysis-Token": "A" * 43}
+    )
 
     assert response.status_code == 404
     assert response.json_body["Code"] == "NotFound"

@@ -105,3 +105,58 @@ def test_feedback_on_an_unknown_analysis_is_404(
     response = send(client, auth, {"outcome": "Fixed"})
     assert response.status_code == 404
     assert response.json_body["Code"] == "AnalysisNotFound"
+
+
+def _stored_document() -> dict[str, Any]:
+    from chalicelib import resources
+
+    item = resources.analyses().get({"analysisId": ANALYSIS_ID})
+    document: dict[str, Any] = json.loads(item["document"])
+    return document
+
+
+def test_an_outcome_closes_the_repair_and_scrubs_the_persons_inputs(
+    client: Client, auth: dict[str, str], aws: Any
+) -> None:
+    # Given an analysis of a photo the person uploaded, with their description
+    from chalicelib import resources
+
+    image_id = "img_" + "C" * 22
+    resources.photos().put(
+        f"uploads/{image_id}/photo", b"\xff\xd8 photo", content_type="image/jpeg"
+    )
+    analysis = {**ANALYSIS, "inputs": {**ANALYSIS["inputs"], "imageId": image_id}}
+    resources.analyses().put(
+        {
+            "analysisId": ANALYSIS_ID,
+            "createdAt": ANALYSIS["createdAt"],
+            "document": json.dumps(analysis),
+        }
+    )
+
+    # When RepairApp reports the real outcome (the repair closed), twice (a retry)
+    assert send(client, auth, {"outcome": "Fixed"}).status_code == 201
+    assert send(client, auth, {"outcome": "Fixed"}).status_code == 201
+
+    # Then the photo is gone and the analysis keeps no description or photo reference
+    from repaircore.errors import NotFound
+
+    with pytest.raises(NotFound):
+        resources.photos().head(f"uploads/{image_id}/photo")
+    inputs = _stored_document()["inputs"]
+    assert inputs["description"] is None
+    assert inputs["imageId"] is None
+    assert inputs["language"] == "en"
+    read = client.http.get(f"/api/analyses/{ANALYSIS_ID}", headers=auth).json_body
+    assert "lamp flickers" not in json.dumps(read)
+    # And the training label was stored before, with the truth and the predictions
+    [label] = labels()
+    assert label["truth"]["outcome"] == "Fixed"
+
+
+def test_a_category_correction_alone_scrubs_nothing(
+    client: Client, auth: dict[str, str], stored_analysis: None
+) -> None:
+    assert send(client, auth, {"productCategory": "Lamp"}).status_code == 201
+
+    assert _stored_document()["inputs"]["description"] == "lamp flickers"
