@@ -11,7 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from repaircore.settings import require_env
+from repaircore.errors import ConfigurationError
+from repaircore.settings import optional_env, require_env
 
 _NAMES = {
     "stage": "STAGE",
@@ -37,11 +38,23 @@ class Settings:
     stats_table: str
     smartre_api_url: str
     parameter_path: str
+    # Refuse calls that did not come through CloudFront. Only the local stage may turn it off,
+    # so a developer can call their own `chalice local` directly (docs/develop.md).
+    origin_guard: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        values = require_env(_NAMES.values(), os.environ if environ is None else environ)
-        return cls(**{field: values[name] for field, name in _NAMES.items()})
+        env = os.environ if environ is None else environ
+        values = require_env(_NAMES.values(), env)
+        guard = optional_env("ORIGIN_GUARD_ENABLED", "true", env).lower()
+        if guard not in {"true", "false"}:
+            raise ConfigurationError("ORIGIN_GUARD_ENABLED must be true or false")
+        if guard == "false" and values["STAGE"] != "local":
+            raise ConfigurationError("the origin guard may be turned off in the local stage only")
+        return cls(
+            **{field: values[name] for field, name in _NAMES.items()},
+            origin_guard=guard == "true",
+        )
 
 
 @functools.cache
