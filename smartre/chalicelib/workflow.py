@@ -14,7 +14,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from chalicelib.errors import workflow_failure
+from chalicelib.errors import PHOTO_ERRORS, workflow_failure
+from chalicelib.observability import record_workflow_failure
 from repaircore.errors import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ class AnalysisWorkflow:
         status = response.get("status")
         if status != "SUCCEEDED":
             logger.info("analysis %s ended %s (%s)", analysis_id, status, response.get("error"))
+            if response.get("error") not in PHOTO_ERRORS:  # a rejected photo is an answer (4xx)
+                record_workflow_failure(analysis_id, status, response.get("error"))
             raise workflow_failure(response.get("error"), response.get("cause"))
         output: dict[str, Any] = json.loads(response["output"])
         return output

@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID
+from repaircore import metrics
 from repaircore.errors import InvalidInput, NotFound
 from repaircore.idempotency import validate_key
 from repaircore.validation import Fields
@@ -102,7 +103,14 @@ def run_triage(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[
     """SmartRe's analysis, and whether it is a replay of an earlier request with this key."""
     key = validate_key(idempotency_key)
     request = TriageRequest.parse(body)
-    return resources.smartre().create_analysis(request.for_smartre(), key)
+    timer = metrics.Timer()
+    analysis, replayed = resources.smartre().create_analysis(request.for_smartre(), key)
+    metrics.record(
+        metrics.TRIAGE_LATENCY,
+        timer.elapsed_ms(),
+        properties={"analysisId": analysis.get("analysisId"), "replayed": replayed},
+    )
+    return analysis, replayed
 
 
 def get_analysis(analysis_id: str) -> dict[str, Any]:
