@@ -135,7 +135,7 @@ openapi: vendor
 bench: vendor frontend
 	$(VPY) -m bench
 
-# Daily spend by service for the last DAYS days (Cost Explorer, as a table and
+# STAGE's daily spend by service (resources tagged stage=STAGE) for the last DAYS days (Cost Explorer, as a table and
 # build/cost/daily-spend.png) and the month to date against STAGE's budget; needs AWS credentials.
 # The offline estimate for N analyses a month: .venv/bin/python -m infra.cost estimate
 DAYS  ?= 14

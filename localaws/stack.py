@@ -248,14 +248,23 @@ class LocalStack:
         exports = "\n".join(
             f"  export {name}={value}" for name, value in self.emulator.environment().items()
         )
+        if self.ports.emulator == 4566:
+            run = (
+                "  cd smartre && ../.venv/bin/chalice local --stage local --port 8002\n"
+                "  cd repairapp && ../.venv/bin/chalice local --stage local  # SmartRe: 8002"
+            )
+        else:  # the local stage names 4566; the wrapper lets the shell's endpoint win
+            run = (
+                f"  export AWS_ENDPOINT_URL={self.emulator.endpoint_url}\n"
+                "  cd smartre && PYTHONPATH=.. ../.venv/bin/python -m localaws.apigateway local "
+                "--stage local --port 8002"
+            )
         return f"""
 The embedded AWS is running with the "local" stage's resources at {self.emulator.endpoint_url}.
 
-Run one app against it (its .chalice/config.json "local" stage already names this endpoint,
-the region and the test credentials; see docs/develop.md):
+Run one app against it, with autoreload (docs/develop.md):
 
-  cd smartre && ../.venv/bin/chalice local --stage local --port 8002
-  cd repairapp && SMARTRE_API_URL=http://127.0.0.1:8002 ../.venv/bin/chalice local --stage local
+{run}
 
 For the aws CLI or boto3 in another shell:
 {exports}
