@@ -31,8 +31,13 @@ VENV_BIN = Path(sys.executable).parent
 @pytest.fixture(scope="module")
 def make_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     state = tmp_path_factory.mktemp("make-aws")
-    with LocalStack(StackPorts.free(), state_dir=state, quiet=True, aws_only=True) as running:
-        yield running
+    saved = dict(os.environ)  # the stack points this process at its emulator: undo that after
+    try:
+        with LocalStack(StackPorts.free(), state_dir=state, quiet=True, aws_only=True) as running:
+            yield running
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def copy_app(app: str, target: Path, endpoint_url: str, smartre_url: str) -> Path:
