@@ -4,7 +4,10 @@ The tasks stay as they are; each carries one ``@measured`` decorator that reads 
 it returns and writes the embedded-metric-format lines (``repaircore.metrics``): branch latency
 per branch, whether the photo was recognised, each answer's predicted outcome and whether it was
 partial, with the analysis id and the model versions as properties. Metrics never fail a task:
-a bug here is logged and the task's answer goes out unchanged.
+a bug here is logged and the task's answer goes out unchanged. The decorator also binds the
+execution's correlation id (``correlationId`` in the task's input, see ``workflow.py`` and the
+ASL) while the task runs, so its log lines and metric lines carry the caller's id, and logs one
+line per task with its duration.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from repaircore import metrics
+from repaircore import correlation, metrics
+from repaircore.logs import configure_logging
 
 logger = logging.getLogger(__name__)
 
@@ -23,18 +27,36 @@ Task = TypeVar("Task", bound=Callable[..., Any])
 
 def measured(task: Task) -> Task:
     """Record the task's metrics from its event and result (by the task's name)."""
+    # A task's Lambda imports ``chalicelib.tasks``, not ``app.py``: without this its logging
+    # would stay at the runtime's WARNING, in text, without the correlation id.
+    configure_logging()
 
     @functools.wraps(task)
     def wrapper(event: dict[str, Any], context: Any) -> Any:
-        timer = metrics.Timer()
-        result = task(event, context)
+        token = correlation.bind(_correlation_id(event))
         try:
-            record_task(task.__name__, event, result, timer.elapsed_ms())
-        except Exception:  # metrics must never cost an answer
-            logger.exception("metrics of %s failed", task.__name__)
-        return result
+            timer = metrics.Timer()
+            result = task(event, context)
+            elapsed_ms = timer.elapsed_ms()
+            logger.info("%s of %s in %.0f ms", task.__name__, _analysis_id(event), elapsed_ms)
+            try:
+                record_task(task.__name__, event, result, elapsed_ms)
+            except Exception:  # metrics must never cost an answer
+                logger.exception("metrics of %s failed", task.__name__)
+            return result
+        finally:
+            correlation.unbind(token)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _correlation_id(event: Any) -> str | None:
+    value = event.get("correlationId") if isinstance(event, Mapping) else None
+    return str(value) if value else None
+
+
+def _analysis_id(event: Any) -> Any:
+    return event.get("analysisId") if isinstance(event, Mapping) else None
 
 
 def record_task(

@@ -146,7 +146,12 @@ def test_the_workflow_retries_a_dynamodb_server_error_when_it_stores_an_analysis
         "productAgeYears": None,
         "language": "en",
     }
-    payload = {"analysisId": analysis_id, "request": request, "requestedAt": "2026-01-01T00:00:00Z"}
+    payload = {
+        "analysisId": analysis_id,
+        "correlationId": f"{analysis_id}-retry",
+        "request": request,
+        "requestedAt": "2026-01-01T00:00:00Z",
+    }
     emulator.inject_faults(
         [
             {

@@ -1,7 +1,9 @@
 """The metrics a failing workflow leaves, read from SmartRe's own log as CloudWatch would.
 
 SmartRe's `chalice local` writes its stdout to ``<state dir>/smartre.log``, as Lambda ships it to
-CloudWatch Logs; each embedded-metric-format line there becomes a metric on AWS.
+CloudWatch Logs; each embedded-metric-format line there becomes a metric on AWS. The workflow's
+tasks run in the emulator's Lambda workers, whose output lands in the emulator's CloudWatch Logs
+(``/aws/lambda/<function>``), read here with the Logs API as on AWS.
 """
 
 from __future__ import annotations
@@ -58,3 +60,39 @@ def test_a_failed_workflow_is_counted_with_the_requests_correlation_id(
     assert line["status"] == "FAILED"
     assert line["Stage"] == "local"
     assert line["correlationId"] == "it-corr-0001"
+
+
+def task_log_lines(smartre: SmartRe, task: str) -> list[str]:
+    logs = smartre.stack._clients()("logs")
+    group = f"/aws/lambda/smartre-local-{task}"
+    try:
+        events = logs.filter_log_events(logGroupName=group)["events"]
+    except logs.exceptions.ResourceNotFoundException:
+        return []
+    return [str(event["message"]) for event in events]
+
+
+def test_the_workflow_tasks_log_and_measure_under_the_callers_correlation_id(
+    smartre: SmartRe,
+) -> None:
+    reply = smartre.post(
+        "/api/analyses",
+        {"description": "The toaster trips the fuse when switched on", "language": "en"},
+        **{"Idempotency-Key": "it-metrics-correlation-1", "X-Correlation-Id": "it-corr-0002"},
+    )
+
+    assert reply.status == 201, reply.data
+    for task in ("assess_repair", "merge_analysis"):
+        lines = [json.loads(raw) for raw in task_log_lines(smartre, task) if raw.startswith("{")]
+        mine = [line for line in lines if line.get("correlationId") == "it-corr-0002"]
+        logged = [line for line in mine if "_aws" not in line]
+        measured = [line for line in mine if "_aws" in line]
+        assert any(reply.json["analysisId"] in line["message"] for line in logged), (task, lines)
+        assert measured, (task, lines)
+    branch = [
+        json.loads(raw)
+        for raw in task_log_lines(smartre, "assess_repair")
+        if raw.startswith('{"_aws"') and "it-corr-0002" in raw
+    ]
+    assert branch[-1]["Branch"] == "assess_repair"
+    assert branch[-1]["analysisId"] == reply.json["analysisId"]

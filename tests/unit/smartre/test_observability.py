@@ -9,8 +9,9 @@ import pytest
 
 from chalicelib import observability
 from chalicelib.workflow import AnalysisWorkflow
-from repaircore import correlation, metrics
+from repaircore import correlation, logs, metrics
 from repaircore.errors import ServiceUnavailable, Unprocessable
+from stepfunctions.render import ANALYSIS_TEMPLATE
 
 
 def emitted(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -123,3 +124,62 @@ def test_feedback_labels_are_counted_by_the_real_outcome(
 
     (line,) = emitted(capsys)
     assert (line["FeedbackLabels"], line["Label"]) == (1, "End of life")
+
+
+def test_a_task_logs_and_measures_under_the_correlation_id_of_its_execution(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[str | None] = []
+
+    @observability.measured
+    def assess_repair(event: dict[str, Any], context: Any) -> Any:
+        seen.append(correlation.current_correlation_id())
+        return {"modelVersions": {"outcome": "o-1"}}
+
+    caplog.handler.addFilter(logs._CorrelationFilter())  # what configure_logging adds to Lambda's
+    with caplog.at_level("INFO", logger="chalicelib.observability"):
+        assess_repair({"analysisId": "an_5", "correlationId": "corr-from-caller"}, None)
+
+    assert seen == ["corr-from-caller"]
+    assert correlation.current_correlation_id() is None  # unbound once the task is done
+    (line,) = emitted(capsys)
+    assert line["correlationId"] == "corr-from-caller"
+    (record,) = [r for r in caplog.records if "assess_repair of an_5" in r.getMessage()]
+    assert record.correlation_id == "corr-from-caller"  # type: ignore[attr-defined]
+
+
+def test_the_workflow_input_carries_the_requests_correlation_id() -> None:
+    calls: list[dict[str, Any]] = []
+
+    class Recording:
+        def start_sync_execution(self, **params: Any) -> dict[str, Any]:
+            calls.append(params)
+            return {"status": "SUCCEEDED", "output": "{}"}
+
+    token = correlation.bind("corr-87654321")
+    try:
+        AnalysisWorkflow(Recording(), "a").run("an_6", {"analysisId": "an_6"})
+    finally:
+        correlation.unbind(token)
+    AnalysisWorkflow(Recording(), "a").run("an_7", {"analysisId": "an_7"})
+
+    assert json.loads(calls[0]["input"]) == {"analysisId": "an_6", "correlationId": "corr-87654321"}
+    assert json.loads(calls[1]["input"])["correlationId"] == "an_7"  # no request: the analysis id
+
+
+def test_every_lambda_task_of_the_workflow_receives_the_correlation_id() -> None:
+    definition = json.loads(ANALYSIS_TEMPLATE.read_text())
+    tasks: dict[str, dict[str, Any]] = {}
+
+    def collect(states: dict[str, Any]) -> None:
+        for name, state in states.items():
+            if state["Type"] == "Task" and "${" in state["Resource"]:
+                tasks[name] = state
+            for branch in state.get("Branches", []):
+                collect(branch["States"])
+
+    collect(definition["States"])
+
+    assert set(tasks) == {"ClassifyImage", "AssessRepair", "Merge"}
+    for state in tasks.values():
+        assert state["Parameters"]["correlationId.$"] == "$.correlationId"
