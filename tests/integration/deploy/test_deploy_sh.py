@@ -109,6 +109,7 @@ def test_the_workflow_runs_the_deployed_lambdas(
     tasks = {arn for arn in arns if not arn.endswith("service_key")}
 
     assert machine["type"] == "EXPRESS"
+    assert machine["tracingConfiguration"] == {"enabled": True}  # X-Ray names each state
     assert "${" not in machine["definition"]
     assert all(arn in machine["definition"] for arn in tasks)
 
