@@ -19,12 +19,13 @@ PYTEST    := $(VPY) -m pytest -p no:cacheprovider
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e reliability \
+.PHONY: help install venv vendor frontend run aws test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
         bench train predict-images predict-outcomes openapi cost clean browser
 
 help:
 	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
+	@echo "make aws    only the embedded AWS, for \`chalice local\` in one app (docs/develop.md)"
 	@echo "make test   install everything and run lint, types and every test tier"
 	@echo "make bench  benchmarks (cold start, latency, package size, load)"
 	@echo "make train  retrain the SmartRe models from DATA_DIR=$(DATA_DIR)"
@@ -59,6 +60,11 @@ browser:
 # --- running ------------------------------------------------------------------------------------
 run: vendor frontend
 	$(VPY) -m localaws.stack
+
+# Only the embedded AWS with the local stage's resources, for `chalice local` in one app
+# (docs/develop.md). Prints the environment a shell needs for the aws CLI or boto3.
+aws: vendor
+	$(VPY) -m localaws.stack --aws-only
 
 # --- checks -------------------------------------------------------------------------------------
 lint: $(STAMP)
@@ -130,7 +136,7 @@ openapi: vendor
 bench: vendor frontend
 	$(VPY) -m bench
 
-# Daily spend by service for the last DAYS days (Cost Explorer, as a table and
+# STAGE's daily spend by service (resources tagged stage=STAGE) for the last DAYS days (Cost Explorer, as a table and
 # build/cost/daily-spend.png) and the month to date against STAGE's budget; needs AWS credentials.
 # The offline estimate for N analyses a month: .venv/bin/python -m infra.cost estimate
 DAYS  ?= 14

@@ -99,6 +99,7 @@ deploy_repairapp() {
 
 tune_apis() { infra api; }
 apply_workflow() { infra workflow; }
+apply_monitoring() { infra monitoring; }
 build_spa() { make -C "$ROOT" --no-print-directory frontend 2>&1 | indent; }
 publish_spa() { infra site --dist "$ROOT/frontend/dist"; }
 apply_cdn() { infra cdn; }
@@ -115,6 +116,7 @@ deploy() {
   step "Deploy RepairApp" deploy_repairapp
   step "API throttling, gateway responses, tracing and memory" tune_apis
   step "Analysis workflow (Express state machine)" apply_workflow
+  step "Log retention, alarms and the dashboard" apply_monitoring
   step "Build the SPA" build_spa
   step "Publish the SPA" publish_spa
   step "CloudFront: geo restriction, deep links, /api/*, photo upload CORS" apply_cdn
@@ -144,7 +146,7 @@ delete() {
   step "Remove SmartRe" delete_smartre
   step "Lambda log groups" delete_function_logs
   step "Workflow, staff users, secrets, tables, buckets (emptied)" destroy_stack
-  step "Budget and alerts topic" delete_alerts
+  step "Dashboard, alarms, budget and alerts topic" delete_alerts
 }
 
 main() {

@@ -11,9 +11,11 @@ absent). Commands, in deploy order:
   url        print an app's deployed API URL
   api        throttling, gateway responses, tracing; verify memory and tracing
   workflow   the analysis state machine wired to the deployed Lambdas
+  monitoring log retention (30 days), alarms to the alerts topic, the stage's dashboard
   site       publish the built SPA (invalidates the CDN when it changed)
   cdn        CloudFront, its function and access control, bucket policy, photo CORS
-and for ``deploy.sh --delete``: delete-cdn, delete-logs, destroy, delete-alerts.
+and for ``deploy.sh --delete``: delete-cdn, delete-logs, destroy, delete-alerts (alarms,
+dashboard, budget, topic).
 Set INFRA_REQUEST_LOG=FILE to append every change requested from AWS to FILE (JSON lines).
 """
 
@@ -42,6 +44,7 @@ COMMANDS = [
     "url",
     "api",
     "workflow",
+    "monitoring",
     "site",
     "cdn",
     "delete-cdn",
@@ -163,6 +166,8 @@ def _apply(args: argparse.Namespace, clients: Clients, spec: Stage) -> Report:
                 or app_config.REPO_ROOT / f"smartre/.chalice/deployed/{args.stage}.json"
             )
             return apply_workflow(clients, spec, deployed)
+        case "monitoring":
+            return deployment.apply_monitoring(clients, spec)
         case "site":
             return deployment.publish_site(clients, spec, args.dist)
         case "delete-cdn":

@@ -18,6 +18,30 @@ from infra.definition import LOCAL_STAGE, PROJECT, Stage
 REPO_ROOT = Path(__file__).resolve().parent.parent
 APPS = ("smartre", "repairapp")
 
+# What `cd <app> && chalice local --stage local` needs to reach `make aws` with no further setup:
+# the emulator on its default port, a region and test credentials (the emulator accepts any
+# signature). A developer's ~/.aws must not shape local calls. `make run` and the tests run the
+# emulator on other ports: their `chalice local` (``localaws.apigateway``) lets the process's own
+# AWS variables win over these.
+LOCAL_AWS_ENVIRONMENT: dict[str, str] = {
+    "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
+    "AWS_REGION": "eu-west-1",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+}
+# RepairApp run alone: SmartRe's `chalice local` on make run's default port, and direct calls
+# allowed (no CloudFront in front to add the origin header). Only the local stage may open it.
+LOCAL_REPAIRAPP_ENVIRONMENT: dict[str, str] = {
+    "SMARTRE_API_URL": "http://127.0.0.1:8002",
+    "ORIGIN_GUARD_ENABLED": "false",
+}
+# What a running stack (make run, the tests) sets itself, overriding the developer defaults.
+LOCAL_STACK_OWNED = frozenset({*LOCAL_AWS_ENVIRONMENT, *LOCAL_REPAIRAPP_ENVIRONMENT})
+
 
 def parameter_path(stage: Stage) -> str:
     return f"/{PROJECT}/{stage.stage}/"
@@ -57,10 +81,16 @@ def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, st
 
 def environment(app: str, stage: Stage, *, smartre_url: str | None = None) -> dict[str, str]:
     if app == "smartre":
-        return smartre_environment(stage)
-    if app == "repairapp":
-        return repairapp_environment(stage, smartre_url)
-    raise ValueError(f"unknown app {app!r}")
+        env = smartre_environment(stage)
+    elif app == "repairapp":
+        env = repairapp_environment(stage, smartre_url)
+    else:
+        raise ValueError(f"unknown app {app!r}")
+    if stage.stage == LOCAL_STAGE:
+        env |= LOCAL_AWS_ENVIRONMENT
+        if app == "repairapp":
+            env |= {k: v for k, v in LOCAL_REPAIRAPP_ENVIRONMENT.items() if k not in env}
+    return env
 
 
 def config_path(app: str, root: Path = REPO_ROOT) -> Path:

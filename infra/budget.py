@@ -4,9 +4,10 @@ Default 50 EUR a month (DESIGN.md decision 6); ``BUDGET_AMOUNT`` / ``BUDGET_CURR
 CLI flags) change it. AWS Budgets only accepts the account's billing currency: for an account
 billed in USD, creating a EUR budget fails with ``InvalidParameterException: Unable to
 create/update budget - EUR is not in the supported unit set: [USD]``. That error is turned into
-a message that says which currency to use instead of a stack trace. The budget covers the whole
-account (cost allocation tags only filter once activated in the billing console); alerts go to
-the stage's SNS topic (``infra.alerts``), which holds the e-mail subscriptions.
+a message that says which currency to use instead of a stack trace. Each stage's budget counts
+only the resources tagged with its stage (``stage=<stage>``, a cost allocation tag that must be
+activated once per account in the billing console, docs/deploy.md); alerts go to the stage's SNS
+topic (``infra.alerts``), which holds the e-mail subscriptions.
 """
 
 from __future__ import annotations
@@ -57,7 +58,13 @@ def budget_definition(stage: Stage, settings: BudgetSettings) -> dict[str, Any]:
         "BudgetLimit": {"Amount": str(settings.amount), "Unit": settings.currency},
         "TimeUnit": "MONTHLY",
         "BudgetType": "COST",
+        "CostFilters": cost_filters(stage),
     }
+
+
+def cost_filters(stage: Stage) -> dict[str, list[str]]:
+    """Only the stage's tagged resources: ``user:<key>$<value>`` is Budgets' tag filter syntax."""
+    return {"TagKeyValue": [f"user:stage${stage.stage}"]}
 
 
 def alert_notifications(topic_arn: str) -> list[dict[str, Any]]:
@@ -124,7 +131,10 @@ def ensure_budget(
         if (Decimal(str(limit.get("Amount", "0"))), limit.get("Unit")) != (
             settings.amount,
             settings.currency,
-        ) or current.get("TimeUnit") != wanted["TimeUnit"]:
+        ) or (current.get("TimeUnit"), current.get("CostFilters")) != (
+            wanted["TimeUnit"],
+            wanted["CostFilters"],
+        ):
             budgets.update_budget(AccountId=account, NewBudget=wanted)
             action = "updated"
     except ClientError as exc:

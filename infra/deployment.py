@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra import alerts, api_gateway, budget, cloudfront, provision, site
+from infra import alerts, api_gateway, budget, cloudfront, monitoring, provision, site
 from infra.app_config import APPS, REPO_ROOT
 from infra.chalice_project import function_settings, load_config, require_deployed
 from infra.definition import Stage
@@ -100,6 +100,23 @@ def tune_apis(
     return report
 
 
+def apply_monitoring(clients: Clients, stage: Stage, root: Path = REPO_ROOT) -> Report:
+    """Log retention on every log group the stage's functions and workflow write, the alarms
+    (to the alerts topic) and the dashboard. Runs after the Lambdas and the workflow exist."""
+    report = Report()
+    functions = sorted(
+        name
+        for app in APPS
+        for name in require_deployed(app, stage.stage, root).function_names.values()
+    )
+    groups = [f"/aws/lambda/{name}" for name in functions] + [stage.state_machine_log_group]
+    monitoring.ensure_log_retention(clients("logs"), groups, stage.tags, report)
+    cloudwatch = clients("cloudwatch")
+    alarms = monitoring.ensure_alarms(cloudwatch, stage, alerts.topic_arn(stage), functions, report)
+    monitoring.ensure_dashboard(cloudwatch, stage, alarms, report)
+    return report
+
+
 def publish_site(clients: Clients, stage: Stage, dist: Path) -> Report:
     """Upload the built SPA; invalidate the CDN when its content changed."""
     report = Report()
@@ -161,6 +178,8 @@ def delete_cdn(clients: Clients, stage: Stage, poll_seconds: int = 30) -> Report
 
 def delete_alerts(clients: Clients, stage: Stage) -> Report:
     report = Report()
+    monitoring.delete_dashboard(clients("cloudwatch"), stage, report)
+    monitoring.delete_alarms(clients("cloudwatch"), stage, report)
     budget.delete_budget(clients("budgets"), stage, report)
     alerts.delete_alerts_topic(clients("sns"), stage, report)
     return report

@@ -1,7 +1,10 @@
 """The SmartRe analysis state machine: its role, log group and Express state machine.
 
 Created after the Lambdas exist (their ARNs are rendered into the definition). Logging is on
-at ERROR level without execution data, so problem descriptions never reach the logs.
+at ERROR level without execution data, so problem descriptions never reach the logs. X-Ray
+tracing is on (no SDK in the tasks): each state, e.g. ``ClassifyImage`` and ``AssessRepair``, is
+its own named segment of the execution's trace, linked to its Lambda's; a machine found without
+tracing is updated.
 """
 
 from __future__ import annotations
@@ -150,6 +153,7 @@ def ensure_state_machine(
     if (
         _same_definition(current.get("definition", ""), definition)
         and current.get("roleArn") == role_arn
+        and current.get("tracingConfiguration", {}).get("enabled") is True  # X-Ray: each state
     ):
         report.add(f"states:{stage.state_machine_name}", "unchanged")
         return arn

@@ -83,6 +83,8 @@ class LocalStack:
     demo_staff: dict[str, dict[str, str]] = field(default_factory=dict)
     origin_secret: str = ""
     service_key: str = ""
+    # `make aws`: only the embedded AWS and its resources; each app then runs with `chalice local`.
+    aws_only: bool = False
 
     @property
     def site_url(self) -> str:
@@ -99,6 +101,8 @@ class LocalStack:
     # --- lifecycle --------------------------------------------------------------------------
     def start(self) -> LocalStack:
         busy = self.ports.busy()
+        if self.aws_only:  # the apps' ports are the developer's own `chalice local`
+            busy = [p for p in busy if p == self.ports.emulator]
         if busy:
             raise SystemExit(
                 f"port(s) {', '.join(map(str, busy))} already in use: is `make run` already "
@@ -111,6 +115,8 @@ class LocalStack:
             self._step("buckets, tables, secrets, user pool", self._provision)
             self._step("SmartRe workflow Lambdas + state machine", self._deploy_workflow)
             self._step("product catalogue and demo staff", self._seed)
+            if self.aws_only:
+                return self
             self._step("SPA in the site bucket", self._publish_site)
             self._step("SmartRe API (chalice local)", self._start_smartre)
             self._step("RepairApp API (chalice local)", self._start_repairapp)
@@ -195,6 +201,7 @@ class LocalStack:
     def _start_repairapp(self) -> None:
         env = self._app_environment()
         env["SMARTRE_API_URL"] = self.smartre_url
+        env["ORIGIN_GUARD_ENABLED"] = "true"  # the stack keeps production's guard (CloudFront)
         self._start_chalice("repairapp", self.ports.repairapp, env)
 
     def _start_chalice(self, app: str, port: int, env: dict[str, str]) -> None:
@@ -235,6 +242,36 @@ class LocalStack:
             print(text, flush=True)
 
     # --- the banner -------------------------------------------------------------------------
+    def aws_banner(self) -> str:
+        """What `make aws` prints: the environment a shell needs to use the embedded AWS."""
+        assert self.emulator is not None
+        exports = "\n".join(
+            f"  export {name}={value}" for name, value in self.emulator.environment().items()
+        )
+        if self.ports.emulator == 4566:
+            run = (
+                "  cd smartre && ../.venv/bin/chalice local --stage local --port 8002\n"
+                "  cd repairapp && ../.venv/bin/chalice local --stage local  # SmartRe: 8002"
+            )
+        else:  # the local stage names 4566; the wrapper lets the shell's endpoint win
+            run = (
+                f"  export AWS_ENDPOINT_URL={self.emulator.endpoint_url}\n"
+                "  cd smartre && PYTHONPATH=.. ../.venv/bin/python -m localaws.apigateway local "
+                "--stage local --port 8002"
+            )
+        return f"""
+The embedded AWS is running with the "local" stage's resources at {self.emulator.endpoint_url}.
+
+Run one app against it, with autoreload (docs/develop.md):
+
+{run}
+
+For the aws CLI or boto3 in another shell:
+{exports}
+
+  Logs: .localaws/*.log        Stop: Ctrl-C
+"""
+
     def banner(self) -> str:
         staff = "\n".join(
             f"    {role:<12} {creds['username']}  /  {creds['password']}"
@@ -295,10 +332,16 @@ def _terminate(child: subprocess.Popen[bytes], timeout: float = 10) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localaws.stack", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print the URLs as JSON once up")
+    parser.add_argument(
+        "--aws-only",
+        action="store_true",
+        help="start only the embedded AWS with the local stage's resources (make aws)",
+    )
     args = parser.parse_args(argv)
-    stack = LocalStack(StackPorts.from_env())
+    stack = LocalStack(StackPorts.from_env(), aws_only=args.aws_only)
     started = time.monotonic()
-    print("Starting RepairApp + SmartRe on the embedded AWS ...", flush=True)
+    what = "the embedded AWS" if args.aws_only else "RepairApp + SmartRe on the embedded AWS"
+    print(f"Starting {what} ...", flush=True)
 
     stopping = {"now": False}
 
@@ -308,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     stack.start()
-    print(stack.banner())
+    print(stack.aws_banner() if args.aws_only else stack.banner())
     print(f"Up in {time.monotonic() - started:.1f} s.", flush=True)
     if args.json:
         print(json.dumps({"site": stack.site_url, "repairapp": stack.repairapp_url}), flush=True)

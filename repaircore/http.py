@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from botocore.exceptions import NoCredentialsError, NoRegionError, PartialCredentialsError
 from chalice import Response
 
 from repaircore.errors import ConfigurationError, DomainError, ServiceUnavailable
@@ -64,7 +65,21 @@ def handles_errors(view: F, translate: Translator | None = None) -> F:
     return wrapped  # type: ignore[return-value]
 
 
+# No region or credentials in this process: only a developer's own `chalice local` can get here
+# (Lambda always has both). Say what to set instead of an anonymous 500.
+_AWS_NOT_CONFIGURED = (NoRegionError, NoCredentialsError, PartialCredentialsError)
+
+
 def _unexpected(raised: Exception) -> Response:
+    if isinstance(raised, _AWS_NOT_CONFIGURED):
+        logger.error("AWS is not configured for this process: %s", raised)
+        return error_response(
+            503,
+            "AwsNotConfigured",
+            f"{raised} Set AWS_REGION and AWS credentials (the app's local stage sets both in "
+            ".chalice/config.json; see docs/develop.md).",
+            {"Retry-After": "5"},
+        )
     if isinstance(raised, ConfigurationError):
         logger.error("misconfigured deployment: %s", raised)
         return error_response(500, "InternalServerError", "The service is misconfigured.")

@@ -4,6 +4,7 @@ Chalice keeps ``current_request`` on the app object, which every thread of ``cha
 (threaded) shares: under concurrent requests a view could read another request's headers, e.g.
 its ``If-Match`` or its token. Middleware receives the request its own invocation built, so it
 binds that one to a context variable here. On Lambda (one request per container) both agree.
+The request's correlation id (``repaircore.correlation``) is bound alongside.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ from typing import Any
 
 from chalice.app import Request, Response
 
+from repaircore import correlation
+
 _current: ContextVar[Request | None] = ContextVar("current_request", default=None)
 
 
 def bind_request(event: Request, get_response: Callable[[Request], Response]) -> Response:
     """HTTP middleware: make ``event`` the current request while its view runs."""
     token = _current.set(event)
+    correlation_token = correlation.bind(correlation.correlation_id_for(event))
     try:
         return get_response(event)
     finally:
+        correlation.unbind(correlation_token)
         _current.reset(token)
 
 

@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     report = commands.add_parser("report", help="daily spend from Cost Explorer")
     report.add_argument("--days", type=int, default=14)
-    report.add_argument("--stage", choices=STAGES, default="dev", help="whose budget to compare")
+    report.add_argument("--stage", choices=STAGES, default="dev", help="whose spend and budget")
     report.add_argument("--region", default=os.environ.get("AWS_REGION") or DEFAULT_REGION)
     report.add_argument(
         "--chart", type=Path, default=REPO_ROOT / "build" / "cost" / "daily-spend.png"
@@ -67,13 +67,17 @@ def _estimate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     clients = Clients.for_region(args.region)
-    spend = explorer.fetch_daily_spend(clients("ce"), args.days)
+    spend = explorer.fetch_daily_spend(clients("ce"), args.days, stage=args.stage)
     if not spend.days:
         print("Cost Explorer returned no days (is Cost Explorer enabled for this account?)")
         return 1
-    print(f"Daily spend by service, last {args.days} complete days ({spend.unit}):\n")
+    print(
+        f"Daily spend by service of stage {args.stage} (resources tagged stage={args.stage}), "
+        f"last {args.days} complete days ({spend.unit}):\n"
+    )
     print(explorer.spend_table(spend, top=args.top))
-    title = f"Daily spend by service, {spend.days[0]} to {spend.days[-1]} ({spend.unit})"
+    period = f"{spend.days[0]} to {spend.days[-1]}"
+    title = f"Daily spend by service, stage {args.stage}, {period} ({spend.unit})"
     print(f"\nchart: {chart.render(spend, args.chart, title, top=args.top)}")
 
     spec = stage(args.stage, clients.account_id(), args.region)

@@ -2,7 +2,8 @@
 
 One ``GetCostAndUsage`` request (DAILY, unblended cost, grouped by SERVICE) covers the last N
 complete days; Cost Explorer bills each request (0.01 USD), so the report makes one, paginated.
-Today is left out: its numbers are partial until the day is over.
+Today is left out: its numbers are partial until the day is over. With a stage, only resources
+tagged ``stage=<stage>`` count (the cost allocation tag must be activated once, docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ METRIC = "UnblendedCost"
 OTHER = "Other services"
 
 
-def daily_cost_request(days: int, today: date | None = None) -> dict[str, Any]:
+def daily_cost_request(
+    days: int, today: date | None = None, stage: str | None = None
+) -> dict[str, Any]:
     end = today or date.today()
-    return {
+    request: dict[str, Any] = {
         "TimePeriod": {"Start": (end - timedelta(days=days)).isoformat(), "End": end.isoformat()},
         "Granularity": "DAILY",
         "Metrics": [METRIC],
         "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
     }
+    if stage:
+        request["Filter"] = {
+            "Tags": {"Key": "stage", "Values": [stage], "MatchOptions": ["EQUALS"]}
+        }
+    return request
 
 
 @dataclass
@@ -64,8 +72,10 @@ def parse(results: list[dict[str, Any]]) -> DailySpend:
     return spend
 
 
-def fetch_daily_spend(cost_explorer: Any, days: int, today: date | None = None) -> DailySpend:
-    request = daily_cost_request(days, today)
+def fetch_daily_spend(
+    cost_explorer: Any, days: int, today: date | None = None, stage: str | None = None
+) -> DailySpend:
+    request = daily_cost_request(days, today, stage)
     results: list[dict[str, Any]] = []
     while True:
         response = cost_explorer.get_cost_and_usage(**request)

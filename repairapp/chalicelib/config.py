@@ -11,7 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from repaircore.settings import require_env
+from repaircore.errors import ConfigurationError
+from repaircore.settings import optional_env, require_env
 
 _NAMES = {
     "stage": "STAGE",
@@ -42,15 +43,24 @@ class Settings:
     parameter_path: str
     # How many proxies after CloudFront append to X-Forwarded-For (1: API Gateway on AWS).
     proxies_after_cloudfront: int = 0
+    # Refuse calls that did not come through CloudFront. Only the local stage may turn it off,
+    # so a developer can call their own `chalice local` directly (docs/develop.md).
+    origin_guard: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        environ = os.environ if environ is None else environ
-        values = require_env(_NAMES.values(), environ)
-        hops = environ.get("PROXIES_AFTER_CLOUDFRONT", "0")
+        env = os.environ if environ is None else environ
+        values = require_env(_NAMES.values(), env)
+        hops = env.get("PROXIES_AFTER_CLOUDFRONT", "0")
+        guard = optional_env("ORIGIN_GUARD_ENABLED", "true", env).lower()
+        if guard not in {"true", "false"}:
+            raise ConfigurationError("ORIGIN_GUARD_ENABLED must be true or false")
+        if guard == "false" and values["STAGE"] != "local":
+            raise ConfigurationError("the origin guard may be turned off in the local stage only")
         return cls(
             **{field: values[name] for field, name in _NAMES.items()},
             proxies_after_cloudfront=int(hops) if hops.isdigit() else 0,
+            origin_guard=guard == "true",
         )
 
 

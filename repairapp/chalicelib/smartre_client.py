@@ -21,6 +21,8 @@ from urllib.parse import quote
 
 import urllib3
 
+from repaircore.correlation import HEADER as CORRELATION_HEADER
+from repaircore.correlation import current_correlation_id
 from repaircore.errors import (
     Conflict,
     DomainError,
@@ -135,6 +137,9 @@ class SmartReClient:
         authenticated: bool = True,
     ) -> Reply:
         request_headers = {"Accept": "application/json", **(headers or {})}
+        correlation_id = current_correlation_id()
+        if correlation_id:  # SmartRe logs the same id: one query follows the request
+            request_headers[CORRELATION_HEADER] = correlation_id
         payload = None
         if body is not None:
             _refuse_personal_data(body)

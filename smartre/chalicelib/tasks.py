@@ -18,6 +18,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib import resources
+from chalicelib.observability import measured
 from chalicelib.services import catalogue
 from chalicelib.services.images import MAX_PHOTO_BYTES
 from chalicelib.services.merge import effective_category, merge
@@ -42,6 +43,7 @@ def _elapsed_ms(started: float) -> float:
 
 
 @workflow.lambda_function(name="classify_image")
+@measured
 def classify_image(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ml.errors import ImageTooLarge
     from chalicelib.ml.photo import load_photo
@@ -91,6 +93,7 @@ def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
 
 
 @workflow.lambda_function(name="assess_repair")
+@measured
 def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ml import safety
     from chalicelib.models import outcome_model
@@ -142,6 +145,7 @@ def _similar_dict(similar: Any) -> dict[str, Any]:
 
 
 @workflow.lambda_function(name="merge_analysis")
+@measured
 def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ml import safety
     from chalicelib.ml.similar import similar_repairs

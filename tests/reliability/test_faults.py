@@ -148,6 +148,7 @@ def test_the_workflow_retries_a_dynamodb_server_error_when_it_stores_an_analysis
     }
     payload = {
         "analysisId": analysis_id,
+        "correlationId": f"{analysis_id}-retry",
         "request": request,
         "requestedAt": "2026-01-01T00:00:00Z",
         "expiresAt": 1767225600 + 90 * 86400,

@@ -28,9 +28,11 @@ def use_app(name: str) -> Path:
 
     Also gives ``chalice.test.Client`` production's gateway-response bodies, as ``make run`` does.
     """
-    from localaws.patches import chalice_local_gateway_responses
+    from localaws.patches import chalice_local_environment, chalice_local_gateway_responses
 
     chalice_local_gateway_responses.apply()
+    # The local stage's developer defaults (an endpoint, an open origin guard) are not for moto.
+    chalice_local_environment.apply_to_test_client()
     app_dir = REPO_ROOT / name
     loaded = sys.modules.get("chalicelib")
     if loaded is not None and Path(loaded.__file__ or "").resolve().parent.parent != app_dir:
@@ -44,7 +46,9 @@ def stage_environment(app_dir: Path, stage_name: str = LOCAL_STAGE) -> dict[str,
     config = json.loads((app_dir / ".chalice" / "config.json").read_text())
     env = dict(config.get("environment_variables", {}))
     env.update(config["stages"][stage_name].get("environment_variables", {}))
-    return env
+    from localaws.patches.chalice_local_environment import without_stack_owned
+
+    return without_stack_owned(env)
 
 
 @contextmanager

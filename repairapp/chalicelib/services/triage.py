@@ -12,6 +12,7 @@ from typing import Any
 
 from chalicelib import resources, signatures
 from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID
+from repaircore import metrics
 from repaircore.errors import InvalidInput, NotFound
 from repaircore.idempotency import validate_key
 from repaircore.validation import Fields
@@ -109,7 +110,13 @@ def run_triage(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[
     """
     key = validate_key(idempotency_key)
     request = TriageRequest.parse(body)
+    timer = metrics.Timer()
     analysis, replayed = resources.smartre().create_analysis(request.for_smartre(), key)
+    metrics.record(
+        metrics.TRIAGE_LATENCY,
+        timer.elapsed_ms(),
+        properties={"analysisId": analysis.get("analysisId"), "replayed": replayed},
+    )
     token = signatures.sign(ANALYSIS_TOKEN_PURPOSE, str(analysis["analysisId"]))
     return {**analysis, "analysisToken": token}, replayed
 

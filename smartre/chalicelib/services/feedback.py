@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import resources
+from chalicelib.observability import record_feedback_label
 from chalicelib.services import retention
 from chalicelib.services.analyses import get_analysis
 from repaircore.errors import InvalidInput
@@ -78,6 +79,7 @@ def record_feedback(
             "reference": feedback["reference"],
         }
         resources.labels().put(item, if_absent=True)
+        record_feedback_label(feedback["outcome"])
         return {k: item[k] for k in ("analysisId", "labelId", "createdAt", "truth", "predicted")}
 
     outcome = resources.idempotency().run(

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from infra import bytecode, cloudfront, request_log, slimming
+from infra import bytecode, cloudfront, monitoring, request_log, slimming
 from infra.definition import stage
 from infra.gateway_responses import GATEWAY_RESPONSES
 from localaws.defaults import ACCOUNT_ID
@@ -109,6 +109,7 @@ def test_the_workflow_runs_the_deployed_lambdas(
     tasks = {arn for arn in arns if not arn.endswith("service_key")}
 
     assert machine["type"] == "EXPRESS"
+    assert machine["tracingConfiguration"] == {"enabled": True}  # X-Ray names each state
     assert "${" not in machine["definition"]
     assert all(arn in machine["definition"] for arn in tasks)
 
@@ -223,6 +224,43 @@ def test_the_budget_alerts_at_80_percent_actual_and_100_percent_forecast(
     assert "budgets.amazonaws.com" in policy
 
 
+def test_every_alarm_the_dashboard_and_30_day_retention_exist(
+    aws: Emulator, deploys: tuple[DeployRun, DeployRun]
+) -> None:
+    cloudwatch = aws.client("cloudwatch")
+    alarms = {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]}
+    topic = f"arn:aws:sns:eu-west-1:{ACCOUNT_ID}:{DEV.alerts_topic_name}"
+    body = json.loads(cloudwatch.get_dashboard(DashboardName="repairapp-dev")["DashboardBody"])
+    groups = {
+        g["logGroupName"]: g.get("retentionInDays")
+        for g in aws.client("logs").describe_log_groups()["logGroups"]
+    }
+
+    assert set(alarms) == {s.name for s in monitoring.alarm_specs(DEV, FUNCTIONS)}
+    assert all(a["AlarmActions"] == [topic] for a in alarms.values())
+    assert {f"{f}-errors" for f in FUNCTIONS} <= set(alarms)
+    assert alarms["repairapp-dev-triage-latency-p95"]["ExtendedStatistic"] == "p95"
+    assert alarms["repairapp-dev-workflow-timedout"]["Namespace"] == "AWS/States"
+    assert len(body["widgets"][0]["properties"]["alarms"]) == len(alarms)
+    expected_groups = {f"/aws/lambda/{f}" for f in FUNCTIONS} | {DEV.state_machine_log_group}
+    assert {name: groups.get(name) for name in expected_groups} == dict.fromkeys(
+        expected_groups, 30
+    )
+
+
+def test_the_budget_counts_only_resources_tagged_with_the_stage(
+    aws: Emulator, deploys: tuple[DeployRun, DeployRun]
+) -> None:
+    budget = aws.client("budgets").describe_budget(
+        AccountId=ACCOUNT_ID, BudgetName=DEV.budget_name
+    )["Budget"]
+    functions = aws.client("lambda").list_functions()["Functions"]
+    tags = aws.client("lambda").list_tags(Resource=functions[0]["FunctionArn"])["Tags"]
+
+    assert budget["CostFilters"] == {"TagKeyValue": ["user:stage$dev"]}
+    assert tags["stage"] == "dev"
+
+
 # Run from inside the unzipped package: every extension module of numpy and Pillow must still
 # find its libraries, and a photo in each accepted format must go through the shipped model.
 PACKAGE_SMOKE = """
@@ -300,3 +338,6 @@ def test_delete_removes_everything(
     assert aws.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"] == []
     groups = aws.client("logs").describe_log_groups()["logGroups"]
     assert [g["logGroupName"] for g in groups if "-dev" in g["logGroupName"]] == []
+    cloudwatch = aws.client("cloudwatch")
+    assert cloudwatch.describe_alarms()["MetricAlarms"] == []
+    assert cloudwatch.list_dashboards()["DashboardEntries"] == []

@@ -313,6 +313,7 @@ def test_throttling_patch_is_valid() -> None:
 
 def test_cost_explorer_request_is_valid() -> None:
     validate("ce", "GetCostAndUsage", daily_cost_request(days=14))
+    validate("ce", "GetCostAndUsage", daily_cost_request(days=14, stage="dev"))
 
 
 def test_deploy_script_passes_shellcheck() -> None:
@@ -323,3 +324,22 @@ def test_deploy_script_passes_shellcheck() -> None:
         [shellcheck, str(REPO_ROOT / "deploy.sh")], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_every_alarm_request_is_valid() -> None:
+    from infra import monitoring
+
+    for spec in monitoring.alarm_specs(DEV, ["smartre-dev", "repairapp-dev"]):
+        params = spec.parameters(TOPIC)
+        params["Tags"] = [{"Key": k, "Value": v} for k, v in spec.tags.items()]
+        validate("cloudwatch", "PutMetricAlarm", params)
+
+
+def test_the_retention_is_one_cloudwatch_accepts() -> None:
+    from infra import monitoring
+
+    validate(
+        "logs",
+        "PutRetentionPolicy",
+        {"logGroupName": "/aws/lambda/x", "retentionInDays": monitoring.LOG_RETENTION_DAYS},
+    )
