@@ -78,6 +78,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--skip-evaluation", action="store_true", help="fit the shipped models only (no metrics)"
     )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        default=[],
+        help="an Open Repair Data CSV of a deployment's own labels (training.labels export) to "
+        "fold into the outcome model's training records (repeatable)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -85,7 +93,13 @@ def main(argv: list[str] | None = None) -> None:
     parts = tuple(args.only or PARTS)
     with threadpool_limits(limits=TRAINING_THREADS):
         train(
-            args.data_dir.resolve(), args.out, args.fixtures, args.card, args.skip_evaluation, parts
+            args.data_dir.resolve(),
+            args.out,
+            args.fixtures,
+            args.card,
+            args.skip_evaluation,
+            parts,
+            labels=tuple(path.resolve() for path in args.labels),
         )
     log.info("done: artifacts in %s", args.out)
 
@@ -101,12 +115,22 @@ def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
 
 
 def train_outcome(
-    data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
+    data_dir: Path,
+    out: Path,
+    fixtures: Path,
+    skip_evaluation: bool,
+    labels: tuple[Path, ...] = (),
 ) -> dict[str, Any]:
-    """Fit the outcome and barrier model and the category statistics; return their metrics."""
+    """Fit the outcome and barrier model and the category statistics; return their metrics.
+
+    ``labels`` are a deployment's own exported labels (`training.labels`); each file joins the
+    training records as one more network.
+    """
     records = []
     for network, path in partner_files(data_dir).items():
         records.extend(labelled(read_records(path, network)))
+    for path in labels:
+        records.extend(labelled(read_records(path, "labels:" + path.stem)))
     unpowered = read_unpowered_counts(data_dir)
     outcome_model, outcome_metrics = train_outcome_model(
         records,
@@ -126,6 +150,8 @@ def train_outcome(
     (out / "similar_repairs.json").write_text(
         json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    if labels:
+        outcome_metrics["label_files"] = [path.name for path in labels]
     return {"version": outcome_model.version, **outcome_metrics}
 
 
@@ -139,6 +165,8 @@ def train(
     card: Path,
     skip_evaluation: bool,
     parts: tuple[str, ...] = PARTS,
+    *,
+    labels: tuple[Path, ...] = (),
 ) -> None:
     """Fit the chosen models; write artifacts, fixtures, metrics and (unless skipped) the card.
 
@@ -152,7 +180,10 @@ def train(
     metrics["sklearn_version"] = sklearn.__version__
     metrics["numpy_version"] = np.__version__
     for part in parts:
-        metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
+        if part == "outcome":
+            metrics[part] = train_outcome(data_dir, out, fixtures, skip_evaluation, labels)
+        else:
+            metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
     metrics_path.write_text(
         json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
