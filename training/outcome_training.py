@@ -285,7 +285,7 @@ def _calibrated(
     return fit_calibration(logits, truth, networks, with_bias=with_bias)
 
 
-def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
+def evaluate(data: Dataset, *, measure_unmasked: bool = True) -> tuple[dict[str, Any], Calibration]:
     """All held-out measurements, and the calibration to ship.
 
     Three calibrations of the logits are compared leave-one-network-out (the scored network is
@@ -301,7 +301,9 @@ def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
         log.info("leave out %s", network)
         test = networks == network
         logits[test], priors[network] = _fit_and_logits(data, ~test, test)
-        if any(r.problem for r, t in zip(data.records, test, strict=True) if t):
+        if measure_unmasked and any(
+            r.problem for r, t in zip(data.records, test, strict=True) if t
+        ):
             unmasked, _ = _fit_and_logits(data, ~test, test, masked=False)
             report["unmasked_leave_one_network_out"][network] = status_metrics(
                 _softmax(unmasked), data.truth[test], priors[network]
@@ -402,14 +404,15 @@ def train_outcome_model(
     version: str,
     *,
     run_evaluation: bool = True,
+    measure_unmasked: bool = True,
 ) -> tuple[OutcomeModel, dict[str, Any]]:
     layout = FeatureLayout(categories)
     log.info("building features for %d records", len(records))
-    data = build_dataset(records, layout)
+    data = build_dataset(records, layout, with_unmasked=run_evaluation and measure_unmasked)
     metrics: dict[str, Any] = {}
     calibration = Calibration(1.0, np.zeros(len(STATUSES)))
     if run_evaluation:
-        metrics, calibration = evaluate(data)
+        metrics, calibration = evaluate(data, measure_unmasked=measure_unmasked)
     log.info("fitting the shipped outcome model")
     weights = network_weights([r.network for r in records])
     status_model = fit_logistic(data.masked, [r.status for r in records], weights, C_STATUS)

@@ -55,6 +55,7 @@ def parameters() -> ParameterStore:
 
 def reset() -> None:
     """Forget every adapter and the settings (tests)."""
-    for cached in (photos, analyses, products, labels, label_store, idempotency, parameters, settings):
+    caches = (photos, analyses, products, labels, label_store, idempotency, parameters, settings)
+    for cached in caches:
         cached.cache_clear()
     clients.reset()
