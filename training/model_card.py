@@ -317,7 +317,7 @@ def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
         st, rp, ps, cps = r["static"], r["replayed"], r["prior_so_far"], r["category_prior_so_far"]
         wins += rp["log_loss"] < ps["log_loss"]
         lines.append(
-            f"| {name} | {r['n']} | {_num(st['log_loss'])} / **{_num(rp['log_loss'])}** | "
+            f"| {name} | {r['n']} | {_num(st['log_loss'])} / {_num(rp['log_loss'])} | "
             f"{_num(ps['log_loss'])} ({_num(cps['log_loss'])}) | {_pct(st['accuracy'])} / "
             f"{_pct(rp['accuracy'])} ({_pct(st['majority_accuracy'])}) | "
             f"{_num(st['macro_f1'])} / {_num(rp['macro_f1'])} ({_num(st['majority_macro_f1'])}) | "
@@ -344,7 +344,7 @@ def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
         lines.append(
             f"| {name} | {b['n']} ({b['n_unseen_barrier']}) | {_pct(b['static_top1'])} / "
             f"{_pct(b['replayed_top1'])} | {_pct(b['static_top3'])} / "
-            f"**{_pct(b['replayed_top3'])}** | {_pct(b['training_prior_top1'])} / "
+            f"{_pct(b['replayed_top3'])} | {_pct(b['training_prior_top1'])} / "
             f"{_pct(b['training_prior_top3'])} | {_pct(b['prior_so_far_top1'])} / "
             f"{_pct(b['prior_so_far_top3'])} |"
         )
