@@ -21,7 +21,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install venv vendor frontend run aws test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
-        bench train predict-images predict-outcomes openapi cost clean browser
+        bench train predict-images predict-outcomes replay-outcomes export-labels openapi cost clean \
+        browser
 
 help:
 	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
@@ -114,9 +115,11 @@ test: lint typecheck unit integration reliability e2e
 	@echo "make test: all green"
 
 # --- models, benchmarks, operations -------------------------------------------------------------
+# LABELS="a.csv b.csv" folds a deployment's exported labels (make export-labels) into the outcome model.
 train: $(STAMP)
 	$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-train.txt
-	$(VPY) -m training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part))
+	$(VPY) -m training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part)) \
+	  $(foreach file,$(LABELS),--labels $(file))
 
 predict-images: vendor
 	@test -n "$(LIST)" -a -n "$(OUT)" || { echo "usage: make predict-images LIST=paths.txt OUT=out.csv" >&2; exit 2; }
@@ -125,6 +128,18 @@ predict-images: vendor
 predict-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
 	$(VPY) -m training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
+
+# An ORDS file through the adaptation SmartRe runs, in event_date order: each row predicted from the
+# state so far, then learned from (docs/model-card.md).
+replay-outcomes: vendor
+	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make replay-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
+	$(VPY) -m training.replay --csv "$(CSV)" --out "$(OUT)"
+
+# SmartRe's stored feedback labels as an Open Repair Data CSV (boto3: AWS, or the local stack with
+# AWS_ENDPOINT_URL set); then `make train LABELS=$(OUT)`.
+export-labels: $(STAMP)
+	@test -n "$(OUT)" || { echo "usage: make export-labels STAGE=local OUT=labels.csv" >&2; exit 2; }
+	$(VPY) -m training.labels export --stage $(STAGE) --out "$(OUT)"
 
 # Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
 openapi: vendor

@@ -350,6 +350,23 @@ class Table:
         params.update(expr.params())
         return params
 
+    def add_request(self, key: Mapping[str, Any], increments: Mapping[str, int]) -> dict[str, Any]:
+        """The ``Update`` parameters adding ``increments`` to number attributes (created at 0).
+
+        ``ADD`` commutes, so concurrent writers never lose each other's counts.
+        """
+        if not increments or any(k in increments for k in self.key_names):
+            raise ValueError("increments must name non-key attributes")
+        expr = _Expression()
+        adds = [f"{expr.name(k)} {expr.value(v)}" for k, v in increments.items()]
+        params: dict[str, Any] = {
+            "TableName": self.name,
+            "Key": self._key(key),
+            "UpdateExpression": "ADD " + ", ".join(adds),
+        }
+        params.update(expr.params())
+        return params
+
     def delete(self, key: Mapping[str, Any]) -> None:
         self._call("delete_item", TableName=self.name, Key=self._key(key))
 

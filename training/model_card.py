@@ -7,7 +7,7 @@ from typing import Any
 from training import TRAINING_THREADS
 from training.image_data import CALTECH_TO_CATEGORY, LABELS
 from training.image_training import KEEP_SHARE, TARGET_PRECISION
-from training.outcome_training import BARRIER_MIN_PROBABILITY, C_STATUS, DATE_CUTOFF
+from training.outcome_training import C_STATUS, DATE_CUTOFF, MAX_ROW_WEIGHT
 
 # The model this one replaces (hand-made features: gradient/colour/texture histograms, a SIFT bag
 # of words and two Fisher vectors, a product of experts), version image-91cd97e49c, as its own
@@ -210,10 +210,15 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         "(2^16 buckets, sublinear tf, L2; language-agnostic, no vocabulary file), hashed brand, "
         "product category one-hot (40 ORDS categories + unknown), product-age bin (age from "
         "`product_age` or `year_of_manufacture`), and a no-text flag. Multinomial logistic "
-        f"regression (C={C_STATUS}); every network gets the same total sample weight so the "
-        "biggest network's class balance does not become the prior. A second logistic regression "
-        "predicts the barrier; it is returned when P(End of life) ≥ "
-        f"{BARRIER_MIN_PROBABILITY}. For the photo model's unpowered categories, the status "
+        f"regression (C={C_STATUS}); every network gets the same total sample weight (at most "
+        f"{MAX_ROW_WEIGHT:g} per row) so the biggest network does not dominate what is learned; "
+        "that weighting would pull the reported class frequencies toward the small networks' "
+        "proportions, so the prior is then corrected back: per product category, a logit bias "
+        "makes the model's mean prediction over its training records equal the category's pooled "
+        "frequency (Saerens-style prior matching; the shipped priors are in the model's "
+        "metadata). A second logistic regression predicts P(barrier | End of life), prior-"
+        "corrected the same way; its most likely barrier and top three are given for every "
+        "prediction. For the photo model's unpowered categories, the status "
         "logits get the log-ratio of that category's status shares (Open Repair Data unpowered "
         "counts) to the powered records' shares. Weights are stored as float32.",
         "",
@@ -263,11 +268,16 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
             *_outcome_table(m["uncalibrated_leave_one_network_out"]),
             "",
         ]
+    unmasked = m.get("unmasked_leave_one_network_out")
     lines += [
         "### Leave one network out, uncalibrated, without masking outcome words "
         "(leakage comparison; networks with problem text)",
         "",
-        *_outcome_table(m["unmasked_leave_one_network_out"]),
+        *(
+            _outcome_table(unmasked)
+            if unmasked
+            else ["Not measured in this run (`python -m training.train --skip-unmasked`)."]
+        ),
         "",
         "### By date (shipped calibration, fitted on records before the cut-off only)",
         "",
@@ -287,6 +297,7 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
                 f"| {name} | {r['n']} | {_pct(r['accuracy'])} | {_pct(r['majority_accuracy'])} |"
             )
         lines.append("")
+    lines += _replay_section(m.get("replay_leave_one_network_out", {}))
     lines += [
         "Limitations: the Repair Connects (Belgium) file is reserved for acceptance and was not "
         "seen; Dutch text comes mostly from Repair Café International (2020 and earlier) and "
@@ -295,6 +306,71 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         "suggestions: agreement with the recorded outcome is far from perfect (see the tables).",
         "",
     ]
+    return lines
+
+
+def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
+    """The held-out networks replayed through the deployment's adaptation (`training.replay`)."""
+    if not replay:
+        return []
+    from chalicelib.ml.adaptation import K_BARRIER, K_CATEGORY, K
+
+    lines = [
+        "### A new network, replayed as a deployment lives it (adaptation)",
+        "",
+        "Each network left out, its records in `event_date` order: every record is predicted "
+        "from the network's *earlier* records only, then its real outcome is applied as a label, "
+        "with the same code SmartRe runs on each feedback label (`chalicelib/ml/adaptation.py`: "
+        "p'(y|x,c) ∝ p(y|x,c) · π_local(y|c) / π_train(y|c), π_local Dirichlet-smoothed counts "
+        f"shrunk toward the training prior with pseudo-counts K = {K:g} overall, "
+        f"K_category = {K_CATEGORY:g} per category and K_barrier = {K_BARRIER:g} for barriers). "
+        "*Static* is the global model alone; *replayed* is the same model adapted. Baselines: "
+        "the training networks' prior (static); the *prior so far* (the smoothed running class "
+        "frequency of the network's earlier records, which learns too) and the same per "
+        "category. ECE: 10 equal-width bins.",
+        "",
+        "| held out | rows | log-loss static / replayed | prior so far (per category) | "
+        "accuracy static / replayed (majority) | macro-F1 static / replayed (majority) | "
+        "ECE static / replayed (prior so far) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    wins = 0
+    for name, r in replay.items():
+        st, rp, ps, cps = r["static"], r["replayed"], r["prior_so_far"], r["category_prior_so_far"]
+        wins += rp["log_loss"] < ps["log_loss"]
+        lines.append(
+            f"| {name} | {r['n']} | {_num(st['log_loss'])} / {_num(rp['log_loss'])} | "
+            f"{_num(ps['log_loss'])} ({_num(cps['log_loss'])}) | {_pct(st['accuracy'])} / "
+            f"{_pct(rp['accuracy'])} ({_pct(st['majority_accuracy'])}) | "
+            f"{_num(st['macro_f1'])} / {_num(rp['macro_f1'])} ({_num(st['majority_macro_f1'])}) | "
+            f"{_num(st['ece'])} / {_num(rp['ece'])} ({_num(ps['ece'])}) |"
+        )
+    mean = {
+        key: sum(r["replayed"][key] for r in replay.values()) / len(replay)
+        for key in ("log_loss", "accuracy", "macro_f1", "ece")
+    }
+    lines += [
+        "",
+        f"Replayed log-loss beats the replayed prior so far on **{wins} of {len(replay)}** "
+        f"networks; mean replayed accuracy {_pct(mean['accuracy'])}, macro-F1 "
+        f"{_num(mean['macro_f1'])}, ECE {_num(mean['ece'])}.",
+        "",
+        "| held out | barrier rows (unseen barrier) | top-1 static / replayed | "
+        "top-3 static / replayed | training prior top-1 / top-3 | prior so far top-1 / top-3 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in replay.items():
+        b = r.get("barrier")
+        if not b:
+            continue
+        lines.append(
+            f"| {name} | {b['n']} ({b['n_unseen_barrier']}) | {_pct(b['static_top1'])} / "
+            f"{_pct(b['replayed_top1'])} | {_pct(b['static_top3'])} / "
+            f"{_pct(b['replayed_top3'])} | {_pct(b['training_prior_top1'])} / "
+            f"{_pct(b['training_prior_top3'])} | {_pct(b['prior_so_far_top1'])} / "
+            f"{_pct(b['prior_so_far_top3'])} |"
+        )
+    lines.append("")
     return lines
 
 

@@ -3,7 +3,10 @@
 Measurement never uses random rows: (a) leave one partner network out (train on the others,
 measure on the one left out) and (b) by date (train on events before 2021, measure on events from
 2021 on). Every network gets the same total sample weight in training, so the model learns what
-the networks have in common rather than the habits (and class balance) of the biggest one.
+the networks have in common rather than the habits (and class balance) of the biggest one; that
+weighting would also pull the class frequencies the model reports toward the small networks'
+proportions, so the prior is corrected back afterwards (`match_priors`): per product category,
+the model's mean prediction over its training records equals that category's pooled frequency.
 Outcome words in the problem text are masked (see `chalicelib.ml.text_features`); the effect of
 that masking is measured too.
 """
@@ -34,6 +37,8 @@ C_STATUS = 0.1
 C_BARRIER = 0.5
 BARRIER_MIN_PROBABILITY = 0.35
 DATE_CUTOFF = "2021-01-01"
+# Pseudo-count pulling a category's pooled status frequencies toward the overall ones.
+CATEGORY_PRIOR_SMOOTHING = 10.0
 Array = NDArray[np.float64]
 
 
@@ -60,11 +65,17 @@ def feature_matrix(
     )
 
 
+MAX_ROW_WEIGHT = 25.0
+"""A small file (e.g. a deployment's first exported labels) must not outweigh a network's rows."""
+
+
 def network_weights(networks: Sequence[str]) -> Array:
-    """Weights giving every network the same total, averaging 1 per row."""
+    """Weights giving every network the same total (up to MAX_ROW_WEIGHT a row), averaging 1."""
     counts = Counter(networks)
     per_network = len(networks) / len(counts)
-    return np.array([per_network / counts[n] for n in networks])
+    raw = np.array([min(per_network / counts[n], MAX_ROW_WEIGHT) for n in networks])
+    result: Array = raw * len(raw) / raw.sum()
+    return result
 
 
 def fit_logistic(
@@ -132,14 +143,24 @@ class Dataset:
     masked: sparse.csr_matrix
     unmasked: sparse.csr_matrix
     truth: NDArray[np.intp]
+    groups: NDArray[np.intp]
+    """Each record's category column (0 .. n_groups-1; the last is "unknown category")."""
+    n_groups: int
 
 
-def build_dataset(records: list[Record], layout: FeatureLayout) -> Dataset:
+def build_dataset(
+    records: list[Record], layout: FeatureLayout, *, with_unmasked: bool = True
+) -> Dataset:
+    masked = feature_matrix(records, layout)
     return Dataset(
         records=records,
-        masked=feature_matrix(records, layout),
-        unmasked=feature_matrix(records, layout, mask_outcome=False),
+        masked=masked,
+        unmasked=feature_matrix(records, layout, mask_outcome=False) if with_unmasked else masked,
         truth=np.array([STATUSES.index(r.status) for r in records]),
+        groups=np.array(
+            [layout.category_column(r.category) - layout.category_start for r in records]
+        ),
+        n_groups=len(layout.categories) + 1,
     )
 
 
@@ -208,8 +229,44 @@ def _fit_and_logits(
     weights = network_weights(networks)
     targets = [STATUSES[t] for t in data.truth[train]]
     model = fit_logistic(matrix[train], targets, weights, C_STATUS)
-    prior = np.bincount(data.truth[train], weights=weights, minlength=3) / weights.sum()
-    return ordered_logits(model, matrix[test], STATUSES), prior
+    prior = np.bincount(data.truth[train], minlength=3) / train.sum()
+    targets_by_group = group_priors(data.truth[train], data.groups[train], data.n_groups)
+    bias = match_priors(
+        ordered_logits(model, matrix[train], STATUSES), data.groups[train], targets_by_group
+    )
+    return ordered_logits(model, matrix[test], STATUSES) + bias[data.groups[test]], prior
+
+
+def group_priors(
+    truth: NDArray[np.intp], groups: NDArray[np.intp], n_groups: int, n_classes: int = 3
+) -> Array:
+    """Each group's pooled class frequencies, smoothed toward the overall pooled frequencies."""
+    overall = np.bincount(truth, minlength=n_classes) / len(truth)
+    counts = np.zeros((n_groups, n_classes))
+    np.add.at(counts, (groups, truth), 1.0)
+    smoothed: Array = (counts + CATEGORY_PRIOR_SMOOTHING * overall) / (
+        counts.sum(axis=1, keepdims=True) + CATEGORY_PRIOR_SMOOTHING
+    )
+    return smoothed
+
+
+def match_priors(
+    logits: Array, groups: NDArray[np.intp], targets: Array, iterations: int = 25
+) -> Array:
+    """Per-group logit biases making each group's mean predicted distribution its target.
+
+    The fixed point of Saerens et al.'s EM prior adjustment with the priors known: each round
+    multiplies a group's probabilities by target / current mean. Groups without rows get 0.
+    """
+    bias = np.zeros_like(targets)
+    present = np.bincount(groups, minlength=len(targets)) > 0
+    for _ in range(iterations):
+        proba = _softmax(logits + bias[groups])
+        sums = np.zeros_like(targets)
+        np.add.at(sums, groups, proba)
+        means = sums[present] / sums[present].sum(axis=1, keepdims=True)
+        bias[present] += np.log(targets[present]) - np.log(means)
+    return bias
 
 
 def barrier_records(records: Sequence[Record]) -> list[int]:
@@ -228,7 +285,7 @@ def _calibrated(
     return fit_calibration(logits, truth, networks, with_bias=with_bias)
 
 
-def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
+def evaluate(data: Dataset, *, measure_unmasked: bool = True) -> tuple[dict[str, Any], Calibration]:
     """All held-out measurements, and the calibration to ship.
 
     Three calibrations of the logits are compared leave-one-network-out (the scored network is
@@ -244,7 +301,9 @@ def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
         log.info("leave out %s", network)
         test = networks == network
         logits[test], priors[network] = _fit_and_logits(data, ~test, test)
-        if any(r.problem for r, t in zip(data.records, test, strict=True) if t):
+        if measure_unmasked and any(
+            r.problem for r, t in zip(data.records, test, strict=True) if t
+        ):
             unmasked, _ = _fit_and_logits(data, ~test, test, masked=False)
             report["unmasked_leave_one_network_out"][network] = status_metrics(
                 _softmax(unmasked), data.truth[test], priors[network]
@@ -282,6 +341,7 @@ def evaluate(data: Dataset) -> tuple[dict[str, Any], Calibration]:
     early = _calibrated(chosen, logits[before], data.truth[before], list(networks[before]))
     report["by_date"] = status_metrics(early.apply(date_logits), data.truth[after], date_prior)
     report["barrier_leave_one_network_out"] = evaluate_barriers(data)
+    report["replay_leave_one_network_out"] = evaluate_replay(data, logits, chosen)
     report["masked_text_share"] = masked_share(data.records)
     final = _calibrated(chosen, logits, data.truth, list(networks))
     report["calibration"] = {
@@ -325,10 +385,9 @@ def category_offsets(
     unpowered: dict[str, dict[str, float]], records: Sequence[Record]
 ) -> dict[str, Array]:
     """Log-ratio of each unpowered category's status shares to the powered records' shares."""
-    weights = network_weights([r.network for r in records])
     base = np.zeros(3)
-    for record, weight in zip(records, weights, strict=True):
-        base[STATUSES.index(record.status)] += weight
+    for record in records:
+        base[STATUSES.index(record.status)] += 1.0
     base = base / base.sum()
     offsets = {}
     for category, counts in unpowered.items():
@@ -345,18 +404,29 @@ def train_outcome_model(
     version: str,
     *,
     run_evaluation: bool = True,
+    measure_unmasked: bool = True,
 ) -> tuple[OutcomeModel, dict[str, Any]]:
     layout = FeatureLayout(categories)
     log.info("building features for %d records", len(records))
-    data = build_dataset(records, layout)
+    data = build_dataset(records, layout, with_unmasked=run_evaluation and measure_unmasked)
     metrics: dict[str, Any] = {}
     calibration = Calibration(1.0, np.zeros(len(STATUSES)))
     if run_evaluation:
-        metrics, calibration = evaluate(data)
+        metrics, calibration = evaluate(data, measure_unmasked=measure_unmasked)
     log.info("fitting the shipped outcome model")
     weights = network_weights([r.network for r in records])
     status_model = fit_logistic(data.masked, [r.status for r in records], weights, C_STATUS)
     calibrate(status_model, calibration)
+    targets_by_group = group_priors(data.truth, data.groups, data.n_groups)
+    bias = match_priors(
+        ordered_logits(status_model, data.masked, STATUSES), data.groups, targets_by_group
+    )
+    order = [list(status_model.classes_).index(s) for s in STATUSES]
+    # Fold the prior correction into the category one-hot columns (every row has exactly one).
+    coef = status_model.coef_.copy()
+    for group in range(data.n_groups):
+        coef[order, layout.category_start + group] += bias[group]
+    status_model.coef_ = coef.astype(np.float32).astype(np.float64)
     rows = barrier_records(records)
     barrier_model = fit_logistic(
         data.masked[rows],
@@ -364,8 +434,18 @@ def train_outcome_model(
         network_weights([records[i].network for i in rows]),
         C_BARRIER,
     )
-    order = [list(status_model.classes_).index(s) for s in STATUSES]
+    barrier_truth = np.array([list(barrier_model.classes_).index(records[i].barrier) for i in rows])
+    barrier_prior = np.bincount(barrier_truth, minlength=len(barrier_model.classes_)) / len(rows)
+    barrier_bias = match_priors(
+        barrier_model.decision_function(data.masked[rows]),
+        np.zeros(len(rows), dtype=np.intp),
+        barrier_prior[None, :],
+    )
+    barrier_model.intercept_ = (
+        (barrier_model.intercept_ + barrier_bias[0]).astype(np.float32).astype(np.float64)
+    )
     offsets = category_offsets(unpowered, records)
+    priors = training_priors(records, layout, targets_by_group, unpowered, barrier_prior)
     model = OutcomeModel(
         layout=layout,
         coef=status_model.coef_[order],
@@ -376,6 +456,9 @@ def train_outcome_model(
         category_offsets=offsets,
         barrier_min_probability=BARRIER_MIN_PROBABILITY,
         version=version,
+        train_prior=np.array(priors["status"]),
+        category_priors={k: np.array(v) for k, v in priors["status_by_category"].items()},
+        barrier_prior=barrier_prior,
     )
     sample = np.linspace(0, len(records) - 1, 60).astype(int)
     fixture = data.masked[sample]
@@ -391,7 +474,35 @@ def train_outcome_model(
     metrics["networks"] = dict(Counter(r.network for r in records))
     metrics["barrier_classes"] = list(model.barriers)
     metrics["n_barrier_records"] = len(rows)
+    metrics["priors"] = priors
     return model, metrics
+
+
+def training_priors(
+    records: Sequence[Record],
+    layout: FeatureLayout,
+    status_by_group: Array,
+    unpowered: dict[str, dict[str, float]],
+    barrier_prior: Array,
+) -> dict[str, Any]:
+    """The priors the shipped model reports on average (what `adaptation.PriorShift` divides by).
+
+    Pooled over the training records: overall, per category (smoothed, as matched), the
+    unpowered categories' shares (their offsets reproduce them), and the barriers.
+    """
+    counts = Counter(r.status for r in records)
+    seen = {layout.category_column(r.category) - layout.category_start for r in records}
+    by_category = {
+        name: status_by_group[i].tolist() for i, name in enumerate(layout.categories) if i in seen
+    }
+    for name, shares in unpowered.items():
+        values = np.array([shares[s] for s in STATUSES]) + 1.0
+        by_category[name] = (values / values.sum()).tolist()
+    return {
+        "status": [counts[s] / len(records) for s in STATUSES],
+        "status_by_category": by_category,
+        "barrier": barrier_prior.tolist(),
+    }
 
 
 def save_outcome_model(model: OutcomeModel, target: Path) -> None:
@@ -413,5 +524,125 @@ def save_outcome_model(model: OutcomeModel, target: Path) -> None:
         "barriers": list(model.barriers),
         "offset_categories": names,
         "barrier_min_probability": model.barrier_min_probability,
+        "priors": {
+            "status": model.prior_shift.train_prior.tolist(),
+            "status_by_category": {
+                name: list(values) for name, values in model.prior_shift.category_priors.items()
+            },
+            "barrier": model.prior_shift.barrier_prior.tolist(),
+        },
     }
     target.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def top_k_accuracy(proba: Array, truth: NDArray[np.intp], k: int) -> float:
+    """Share of rows whose true class is among the k most likely (truth -1: never)."""
+    if len(truth) == 0:
+        return float("nan")
+    top = np.argsort(-proba, axis=1, kind="stable")[:, :k]
+    return float((top == truth[:, None]).any(axis=1).mean())
+
+
+def _fold_barriers(
+    data: Dataset, train: NDArray[np.bool_], test: NDArray[np.bool_]
+) -> tuple[list[str], Array, Array]:
+    """The barrier classes, held-out barrier probabilities for every test row, training prior."""
+    rows = np.array(barrier_records(data.records))
+    train_rows = rows[train[rows]]
+    targets = [data.records[i].barrier for i in train_rows]
+    model = fit_logistic(
+        data.masked[train_rows],
+        targets,
+        network_weights([data.records[i].network for i in train_rows]),
+        C_BARRIER,
+    )
+    classes = [str(c) for c in model.classes_]
+    truth = np.array([classes.index(t) for t in targets])
+    prior = np.bincount(truth, minlength=len(classes)) / len(truth)
+    bias = match_priors(
+        model.decision_function(data.masked[train_rows]),
+        np.zeros(len(train_rows), dtype=np.intp),
+        prior[None, :],
+    )
+    proba = _softmax(model.decision_function(data.masked[test]) + bias[0])
+    return classes, proba, prior
+
+
+def evaluate_replay(data: Dataset, logits: Array, chosen: str) -> dict[str, dict[str, Any]]:
+    """Each network left out, its records replayed in date order through `adaptation`.
+
+    Static: the global model alone. Replayed: the same probabilities corrected by the state built
+    from the network's earlier records. Baselines: the training networks' prior and majority
+    (static), the prior so far overall and per category (replayed; they learn too).
+    """
+    from chalicelib.ml.adaptation import PriorShift
+    from chalicelib.ml.outcome_model import STATUSES as MODEL_STATUSES
+    from training.replay import replay_scores
+
+    networks = np.array([r.network for r in data.records])
+    report: dict[str, dict[str, Any]] = {}
+    for network in sorted(set(networks)):
+        log.info("replay %s", network)
+        test = networks == network
+        train = ~test
+        calibration = _calibrated(chosen, logits[train], data.truth[train], list(networks[train]))
+        static = calibration.apply(logits[test])
+        by_group = group_priors(data.truth[train], data.groups[train], data.n_groups)
+        names: dict[str, Array] = {}
+        for record, group in zip(data.records, data.groups, strict=True):
+            if record.category and record.category not in names:
+                names[record.category] = by_group[group]
+        classes, barrier_static, barrier_prior = _fold_barriers(data, train, test)
+        shift = PriorShift(
+            train_prior=np.bincount(data.truth[train], minlength=3) / train.sum(),
+            category_priors=names,
+            barrier_prior=barrier_prior,
+            barriers=tuple(classes),
+        )
+        indices = np.flatnonzero(test)
+        order = sorted(
+            range(len(indices)),
+            key=lambda i: (not data.records[indices[i]].date, data.records[indices[i]].date),
+        )
+        records = [data.records[indices[i]] for i in order]
+        truth = data.truth[indices[order]]
+        static = static[order]
+        barrier_static = barrier_static[order]
+        replayed = replay_scores(records, static, barrier_static, shift)
+        prior = shift.train_prior
+        row = {
+            "n": len(records),
+            "static": status_metrics(static, truth, prior),
+            "replayed": status_metrics(replayed.status, truth, prior),
+            "prior_so_far": status_metrics(replayed.prior_so_far, truth, prior),
+            "category_prior_so_far": status_metrics(replayed.category_prior_so_far, truth, prior),
+        }
+        # A barrier the training networks never recorded counts as a miss (index -1).
+        with_barrier = np.array(
+            [r.status == MODEL_STATUSES[2] and bool(r.barrier) for r in records]
+        )
+        barrier_truth = np.array(
+            [
+                classes.index(r.barrier) if r.barrier in classes else -1
+                for r, keep in zip(records, with_barrier, strict=True)
+                if keep
+            ]
+        )
+        if len(barrier_truth):
+            prior_rows = np.tile(barrier_prior, (len(barrier_truth), 1))
+            row["barrier"] = {
+                "n": int(with_barrier.sum()),
+                "n_unseen_barrier": int((barrier_truth < 0).sum()),
+                **{
+                    f"{name}_top{k}": top_k_accuracy(proba, barrier_truth, k)
+                    for name, proba in (
+                        ("static", barrier_static[with_barrier]),
+                        ("replayed", replayed.barrier[with_barrier]),
+                        ("training_prior", prior_rows),
+                        ("prior_so_far", replayed.barrier_prior_so_far[with_barrier]),
+                    )
+                    for k in (1, 3)
+                },
+            }
+        report[network] = row
+    return report

@@ -6,8 +6,10 @@
 The photo CSV has `path,category,confidence,top3` (`category` is `not recognised` below the
 threshold, `top3` joins three labels with `;`); an unreadable photo is reported on stderr and
 gets `not recognised`, confidence 0 and an empty `top3`. The outcome CSV has
-`id,p_fixed,p_repairable,p_end_of_life,predicted_status,predicted_barrier` for every row of an
-Open Repair Data file (v0.2.1 or v0.3 columns).
+`id,p_fixed,p_repairable,p_end_of_life,predicted_status,predicted_barrier,barrier_top3` for every
+row of an Open Repair Data file (v0.2.1 or v0.3 columns): `predicted_barrier` is the most likely
+barrier if the item ends its life, for every row, and `barrier_top3` joins the three most likely
+with `;`. `python -m training.replay` is the same with this deployment's learning replayed.
 """
 
 import argparse
@@ -65,6 +67,7 @@ def predict_outcomes(records_csv: Path, out: Path) -> int:
                 "p_end_of_life",
                 "predicted_status",
                 "predicted_barrier",
+                "barrier_top3",
             ]
         )
         for record in read_records(records_csv):
@@ -78,7 +81,8 @@ def predict_outcomes(records_csv: Path, out: Path) -> int:
                     f"{prediction.repairable:.6f}",
                     f"{prediction.end_of_life:.6f}",
                     prediction.predicted,
-                    prediction.barrier[0] if prediction.barrier else "",
+                    prediction.barrier[0],
+                    ";".join(name for name, _ in prediction.barrier_top3),
                 ]
             )
             count += 1

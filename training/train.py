@@ -79,6 +79,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--skip-evaluation", action="store_true", help="fit the shipped models only (no metrics)"
     )
+    parser.add_argument(
+        "--skip-unmasked",
+        action="store_true",
+        help="evaluate without the outcome model's unmasked refits (the masking comparison), "
+        "which double its evaluation time",
+    )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        action="append",
+        default=[],
+        help="an Open Repair Data CSV of a deployment's own labels (training.labels export) to "
+        "fold into the outcome model's training records (repeatable)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -86,7 +100,14 @@ def main(argv: list[str] | None = None) -> None:
     parts = tuple(args.only or PARTS)
     with threadpool_limits(limits=TRAINING_THREADS):
         train(
-            args.data_dir.resolve(), args.out, args.fixtures, args.card, args.skip_evaluation, parts
+            args.data_dir.resolve(),
+            args.out,
+            args.fixtures,
+            args.card,
+            args.skip_evaluation,
+            parts,
+            labels=tuple(path.resolve() for path in args.labels),
+            measure_unmasked=not args.skip_unmasked,
         )
     log.info("done: artifacts in %s", args.out)
 
@@ -110,12 +131,23 @@ def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
 
 
 def train_outcome(
-    data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
+    data_dir: Path,
+    out: Path,
+    fixtures: Path,
+    skip_evaluation: bool,
+    labels: tuple[Path, ...] = (),
+    measure_unmasked: bool = True,
 ) -> dict[str, Any]:
-    """Fit the outcome and barrier model and the category statistics; return their metrics."""
+    """Fit the outcome and barrier model and the category statistics; return their metrics.
+
+    ``labels`` are a deployment's own exported labels (`training.labels`); each file joins the
+    training records as one more network.
+    """
     records = []
     for network, path in partner_files(data_dir).items():
         records.extend(labelled(read_records(path, network)))
+    for path in labels:
+        records.extend(labelled(read_records(path, "labels:" + path.stem)))
     unpowered = read_unpowered_counts(data_dir)
     outcome_model, outcome_metrics = train_outcome_model(
         records,
@@ -123,6 +155,7 @@ def train_outcome(
         unpowered,
         "pending",
         run_evaluation=not skip_evaluation,
+        measure_unmasked=measure_unmasked,
     )
     outcome_model.version = "outcome-" + _digest(outcome_model.coef, outcome_model.barrier_coef)
     save_outcome_model(outcome_model, out / "outcome_model.npz")
@@ -135,6 +168,8 @@ def train_outcome(
     (out / "similar_repairs.json").write_text(
         json.dumps(stats, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    if labels:
+        outcome_metrics["label_files"] = [path.name for path in labels]
     return {"version": outcome_model.version, **outcome_metrics}
 
 
@@ -148,6 +183,9 @@ def train(
     card: Path,
     skip_evaluation: bool,
     parts: tuple[str, ...] = PARTS,
+    *,
+    labels: tuple[Path, ...] = (),
+    measure_unmasked: bool = True,
 ) -> None:
     """Fit the chosen models; write artifacts, fixtures, metrics and (unless skipped) the card.
 
@@ -161,7 +199,12 @@ def train(
     metrics["sklearn_version"] = sklearn.__version__
     metrics["numpy_version"] = np.__version__
     for part in parts:
-        metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
+        if part == "outcome":
+            metrics[part] = train_outcome(
+                data_dir, out, fixtures, skip_evaluation, labels, measure_unmasked
+            )
+        else:
+            metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
     metrics_path.write_text(
         json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

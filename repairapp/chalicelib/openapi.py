@@ -41,6 +41,16 @@ OUTCOME = {"type": "string", "enum": list(REPAIR_OUTCOMES)}
 BARRIER = {"type": "string", "enum": list(REPAIR_BARRIERS)}
 PROBABILITY = {"type": "number", "minimum": 0, "maximum": 1}
 LABEL_CONFIDENCE = _object({"label": STRING, "confidence": PROBABILITY}, closed=False)
+# SmartRe's barrier: P(barrier | End of life) for the most likely one, and the three most likely.
+BARRIER_PREDICTION = _object(
+    {
+        "label": STRING,
+        "confidence": PROBABILITY,
+        "top3": {"type": "array", "maxItems": 3, "items": LABEL_CONFIDENCE},
+    },
+    ["label", "confidence"],
+    closed=False,
+)
 
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
@@ -115,7 +125,7 @@ SCHEMAS: dict[str, Any] = {
                         closed=False,
                     )
                 ),
-                "barrier": nullable(LABEL_CONFIDENCE),
+                "barrier": nullable(BARRIER_PREDICTION),
                 "safetyWarnings": {"type": "array", "items": {"type": "object"}},
                 "advice": nullable({"type": "object"}),
                 "similarRepairs": nullable({"type": "object"}),

@@ -73,6 +73,17 @@ SCHEMAS: dict[str, Any] = {
         "required": ["label", "confidence"],
         "properties": {"label": {"type": "string"}, "confidence": _probability()},
     },
+    "Barrier": {
+        "type": "object",
+        "description": "The most likely barrier if the item ends its life: P(barrier | End of "
+        "life), given whatever the outcome; `top3` lists the three most likely.",
+        "required": ["label", "confidence"],
+        "properties": {
+            "label": {"type": "string"},
+            "confidence": _probability(),
+            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
+        },
+    },
     "ProductCategory": {
         "type": "object",
         "required": ["label", "confidence", "top3", "recognised"],
@@ -134,7 +145,7 @@ SCHEMAS: dict[str, Any] = {
             "analysisId": {"type": "string", "pattern": "^an_[A-Za-z0-9_-]{22}$"},
             "productCategory": nullable(ref("ProductCategory")),
             "outcome": nullable(ref("Outcome")),
-            "barrier": nullable(ref("Confidence")),
+            "barrier": nullable(ref("Barrier")),
             "safetyWarnings": {"type": "array", "items": ref("SafetyWarning")},
             "advice": nullable(ref("Advice")),
             "similarRepairs": nullable(ref("SimilarRepairs")),

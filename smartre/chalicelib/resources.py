@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from chalicelib.config import settings
+from chalicelib.label_store import LabelStore
 from repaircore import clients
 from repaircore.idempotency import IdempotencyStore
 from repaircore.object_store import ObjectStore
@@ -37,6 +38,11 @@ def labels() -> Table:
 
 
 @functools.cache
+def label_store() -> LabelStore:
+    return LabelStore(clients.client("dynamodb"), labels())
+
+
+@functools.cache
 def idempotency() -> IdempotencyStore:
     table = Table(clients.client("dynamodb"), settings().idempotency_table, ("pk",))
     return IdempotencyStore(table)
@@ -49,6 +55,7 @@ def parameters() -> ParameterStore:
 
 def reset() -> None:
     """Forget every adapter and the settings (tests)."""
-    for cached in (photos, analyses, products, labels, idempotency, parameters, settings):
+    caches = (photos, analyses, products, labels, label_store, idempotency, parameters, settings)
+    for cached in caches:
         cached.cache_clear()
     clients.reset()

@@ -85,11 +85,26 @@ def _outcome_dict(prediction: Any) -> dict[str, float]:
 
 
 def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
+    """The most likely barrier if the item ends its life, with the three most likely."""
     if prediction.barrier is None:
         return None
-    label, confidence = prediction.barrier
     # The model learned the partner data's spellings; the API speaks the standard's.
-    return {"label": canonical_barrier(label) or label, "confidence": round(float(confidence), 4)}
+    top3 = [
+        {"label": canonical_barrier(label) or label, "confidence": round(float(p), 4)}
+        for label, p in prediction.barrier_top3
+    ]
+    return {**top3[0], "top3": top3}
+
+
+def _adaptation_counts(model: Any) -> Any:
+    """This deployment's adaptation state; without it (database busy) the global model stands."""
+    from chalicelib.services import adaptation
+
+    try:
+        return adaptation.current_counts(model.barriers)
+    except ServiceUnavailable:
+        logger.warning("adaptation state unavailable: predicting with the global model")
+        return None
 
 
 @workflow.lambda_function(name="assess_repair")
@@ -101,11 +116,13 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     request = event["request"]
     model = outcome_model()
+    counts = _adaptation_counts(model)
     args = {
         "description": request.get("description"),
         "brand": request.get("brand"),
         "age_years": request.get("productAgeYears"),
         "language": request.get("language"),
+        "counts": counts,
     }
     prediction = model.predict(category=request.get("productCategory"), **args)
     by_category = None
@@ -124,7 +141,11 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "barrier": _barrier_dict(prediction),
         "outcomeByCategory": by_category,
         "safetyWarnings": [asdict(w) for w in warnings],
-        "modelVersions": {"outcome": model.version, "safety": safety.VERSION},
+        "modelVersions": {
+            "outcome": model.version,
+            "safety": safety.VERSION,
+            "adaptation": counts.version if counts is not None else "unavailable",
+        },
         "timingMs": _elapsed_ms(started),
     }
 

@@ -134,6 +134,15 @@ class Tables:
     def repairapp_keys(self) -> dict[str, dict[str, Any]]:
         return {i["pk"]: i for i in self.scan(self.spec.repairapp_idempotency_table.name)}
 
+    def labels_counted(self) -> int:
+        """The adaptation state's label count (SmartRe's counts item in the labels table)."""
+        reply = self._ddb.get_item(
+            TableName=self.spec.labels_table.name,
+            Key={"analysisId": {"S": "#adaptation"}, "labelId": {"S": "outcome-counts"}},
+            ConsistentRead=True,
+        )
+        return int(reply.get("Item", {}).get("labels", {}).get("N", 0))
+
     def counters(self) -> dict[str, int]:
         totals: dict[str, int] = {}
         for item in self.scan(self.spec.repairapp_stats_table.name):

@@ -13,7 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from localaws.stack import LocalStack
-from tests.reliability.conftest import DESCRIPTION, RepairApp, Tables, new_key, repair_body
+from tests.reliability.conftest import (
+    DESCRIPTION,
+    RepairApp,
+    SmartRe,
+    Tables,
+    new_key,
+    repair_body,
+)
 from tests.support.http import Reply
 
 CLIENTS = 50
@@ -163,3 +170,31 @@ def test_20_concurrent_status_changes_have_exactly_one_winner_per_version(
     assert stack.spec is not None
     labels = tables.scan(stack.spec.labels_table.name)
     assert sum(1 for label in labels if label["analysisId"] == analysis_id) == 1
+
+
+def test_concurrent_feedback_labels_and_their_retries_are_each_counted_once(
+    smartre: SmartRe, tables: Tables
+) -> None:
+    # Given 10 analyses, each to be labelled End of life by 3 clients sending one key
+    analysis_ids = []
+    for _ in range(KEYS):
+        reply = smartre.analyse({"description": DESCRIPTION, "language": "en"})
+        assert reply.status == 201, reply.data
+        analysis_ids.append(reply.json["analysisId"])
+    keys = [new_key("cfb") for _ in range(KEYS)]
+    label_count = tables.labels_counted()
+
+    # When all 30 send at once
+    def send(i: int) -> Reply:
+        return smartre.call(
+            "POST",
+            f"/api/analyses/{analysis_ids[i % KEYS]}/feedback",
+            {"outcome": "End of life", "barrier": "Too worn out", "source": "test"},
+            **{"Idempotency-Key": keys[i % KEYS]},
+        )
+
+    replies = _together(3 * KEYS, send)
+
+    # Then each analysis holds one label and the adaptation state counted each label once
+    assert Counter(r.status for r in replies) == {201: 3 * KEYS}, [r.data[:200] for r in replies]
+    assert tables.labels_counted() == label_count + KEYS

@@ -33,6 +33,11 @@ export interface LabelConfidence {
   confidence: number
 }
 
+/** The most likely barrier if the item ends its life (given whatever the outcome), and the top 3. */
+export interface BarrierPrediction extends LabelConfidence {
+  top3?: LabelConfidence[]
+}
+
 export interface ProductCategoryPrediction extends LabelConfidence {
   recognised: boolean
   top3: LabelConfidence[]
@@ -81,7 +86,7 @@ export interface Analysis {
   analysisToken?: string
   productCategory: ProductCategoryPrediction | null
   outcome: OutcomePrediction
-  barrier: LabelConfidence | null
+  barrier: BarrierPrediction | null
   safetyWarnings: SafetyWarning[]
   advice: Advice | null
   similarRepairs: SimilarRepairs | null

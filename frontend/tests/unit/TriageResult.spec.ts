@@ -140,6 +140,22 @@ describe('TriageResult', () => {
     expect(wrapper.find('.category__label').text()).toBe('Fiets')
   })
 
+  it('lists the three likely barriers with their probabilities', () => {
+    const wrapper = render({
+      barrier: {
+        label: 'Spare parts not available',
+        confidence: 0.44,
+        top3: [
+          { label: 'Spare parts not available', confidence: 0.44 },
+          { label: 'Too worn out', confidence: 0.3 },
+          { label: 'No way to open product', confidence: 0.1 },
+        ],
+      },
+    })
+    const items = wrapper.findAll('[data-testid="barrier-top3"] li').map((li) => li.text())
+    expect(items).toEqual(['Spare parts not available: 44%', 'Too worn out: 30%', 'No way to open the product: 10%'])
+  })
+
   it('copes with an answer that has no barrier, advice or history', () => {
     const wrapper = render({ barrier: null, advice: null, similarRepairs: null })
     expect(wrapper.find('[data-testid="barrier"]').exists()).toBe(false)

@@ -7,6 +7,11 @@ Inference is a sparse dot product over the features of `text_features`. Categori
 no powered records for (the photo model's "Unpowered - ..." categories) get the status shift seen
 for them in the Open Repair Data unpowered counts, on top of the "unknown category" prediction.
 `language` is accepted for the interface but not used: the character n-grams work across languages.
+
+The barrier is P(barrier | the item ends its life), given for every prediction with its three
+most likely values. Given a deployment's `OutcomeCounts`, both are corrected toward that
+deployment's own outcome frequencies (`adaptation`); the training priors that needs ship in the
+model's metadata.
 """
 
 import json
@@ -17,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from chalicelib.ml.adaptation import OutcomeCounts, PriorShift
 from chalicelib.ml.text_features import FeatureLayout
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -32,7 +38,8 @@ class OutcomePrediction:
     repairable: float
     end_of_life: float
     predicted: str
-    barrier: tuple[str, float] | None
+    barrier: tuple[str, float]
+    barrier_top3: tuple[tuple[str, float], ...]
 
 
 def _softmax(logits: Array) -> Array:
@@ -57,6 +64,9 @@ class OutcomeModel:
         category_offsets: dict[str, Array],
         barrier_min_probability: float,
         version: str,
+        train_prior: Array | None = None,
+        category_priors: dict[str, Array] | None = None,
+        barrier_prior: Array | None = None,
     ) -> None:
         self.layout = layout
         self.coef = coef
@@ -68,6 +78,13 @@ class OutcomeModel:
         self._offsets_by_key = {k.casefold(): v for k, v in category_offsets.items()}
         self.barrier_min_probability = barrier_min_probability
         self.version = version
+        # A model exported without priors is taken to be trained under its own intercepts.
+        self.prior_shift = PriorShift(
+            train_prior=_softmax(intercept) if train_prior is None else train_prior,
+            category_priors=category_priors or {},
+            barrier_prior=(_softmax(barrier_intercept) if barrier_prior is None else barrier_prior),
+            barriers=barriers,
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> "OutcomeModel":
@@ -75,6 +92,7 @@ class OutcomeModel:
         meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         with np.load(path, allow_pickle=False) as arrays:
             offsets = arrays["category_offsets"]
+            priors = meta.get("priors") or {}
             return cls(
                 layout=FeatureLayout(meta["categories"], meta["brand_buckets"]),
                 coef=arrays["coef"].astype(np.float64),
@@ -87,6 +105,12 @@ class OutcomeModel:
                 },
                 barrier_min_probability=float(meta["barrier_min_probability"]),
                 version=str(meta["version"]),
+                train_prior=_array(priors.get("status")),
+                category_priors={
+                    name: np.array(values, dtype=np.float64)
+                    for name, values in (priors.get("status_by_category") or {}).items()
+                },
+                barrier_prior=_array(priors.get("barrier")),
             )
 
     def status_probabilities(self, columns: NDArray[np.intp], values: Array) -> Array:
@@ -103,10 +127,11 @@ class OutcomeModel:
         brand: str | None,
         age_years: float | None,
         language: str | None = None,
+        counts: OutcomeCounts | None = None,
     ) -> OutcomePrediction:
-        return self.predict_for_categories(description, [category], brand, age_years, language)[
-            category
-        ]
+        return self.predict_for_categories(
+            description, [category], brand, age_years, language, counts=counts
+        )[category]
 
     def predict_for_categories(
         self,
@@ -115,8 +140,14 @@ class OutcomeModel:
         brand: str | None,
         age_years: float | None,
         language: str | None = None,
+        *,
+        counts: OutcomeCounts | None = None,
     ) -> dict[str | None, OutcomePrediction]:
-        """One prediction per category; the text features are computed once."""
+        """One prediction per category; the text features are computed once.
+
+        With ``counts`` (this deployment's adaptation state) the probabilities are corrected
+        toward the deployment's own outcome frequencies.
+        """
         del language
         columns, values = self.layout.row(description, None, brand, age_years)
         unknown = self.layout.category_column(None)
@@ -133,19 +164,25 @@ class OutcomeModel:
                 logits = logits + offset
             probabilities = _softmax(logits)
             barrier_probs = _softmax(barrier_base + self.barrier_coef[:, column])
+            if counts is not None and counts.labels:
+                probabilities = self.prior_shift.adjust_status(probabilities, counts, category)
+                barrier_probs = self.prior_shift.adjust_barriers(barrier_probs, counts)
             results[category] = self._prediction(probabilities, barrier_probs)
         return results
 
     def _prediction(self, probabilities: Array, barrier_probs: Array) -> OutcomePrediction:
         fixed, repairable, end_of_life = (float(p) for p in probabilities)
-        barrier = None
-        if end_of_life >= self.barrier_min_probability:
-            best = int(np.argmax(barrier_probs))
-            barrier = (self.barriers[best], float(barrier_probs[best]))
+        ranked = np.argsort(-barrier_probs, kind="stable")[:3]
+        top3 = tuple((self.barriers[i], float(barrier_probs[i])) for i in ranked)
         return OutcomePrediction(
             fixed=fixed,
             repairable=repairable,
             end_of_life=end_of_life,
             predicted=STATUSES[int(np.argmax(probabilities))],
-            barrier=barrier,
+            barrier=top3[0],
+            barrier_top3=top3,
         )
+
+
+def _array(values: Sequence[float] | None) -> Array | None:
+    return None if values is None else np.array(values, dtype=np.float64)

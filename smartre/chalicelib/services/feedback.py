@@ -2,7 +2,8 @@
 
 Each label stores what the models predicted and their versions next to the truth, so a
 retraining (or an audit of the model in the field) reads one table. A retried submission with
-the same ``Idempotency-Key`` stores nothing new.
+the same ``Idempotency-Key`` stores nothing new. A label with an outcome also updates this
+deployment's adaptation state in the same write (`services.adaptation`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.observability import record_feedback_label
-from chalicelib.services import retention
+from chalicelib.services import adaptation, retention
 from chalicelib.services.analyses import get_analysis
 from repaircore.errors import InvalidInput
 from repaircore.validation import Fields
@@ -78,7 +79,7 @@ def record_feedback(
             "source": feedback["source"],
             "reference": feedback["reference"],
         }
-        resources.labels().put(item, if_absent=True)
+        adaptation.record_label(item, analysis)
         record_feedback_label(feedback["outcome"])
         return {k: item[k] for k in ("analysisId", "labelId", "createdAt", "truth", "predicted")}
 

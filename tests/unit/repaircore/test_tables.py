@@ -151,6 +151,21 @@ def test_transaction_with_a_failed_condition_writes_nothing_and_names_the_operat
     assert table.find({"pk": "new"}) is None
 
 
+def test_add_creates_counters_at_zero_and_adds_to_them(make_table: Any, dynamodb: Any) -> None:
+    table = make_table("items", ("pk",))
+
+    for added in ({"a|b": 1, "n": 1}, {"a|b": 2}):
+        transact_write(dynamodb, [{"Update": table.add_request({"pk": "counts"}, added)}])
+
+    assert table.get({"pk": "counts"}) == {"pk": "counts", "a|b": 3, "n": 1}
+
+
+def test_add_refuses_to_touch_the_key(make_table: Any) -> None:
+    table = make_table("items", ("pk",))
+    with pytest.raises(ValueError, match="non-key"):
+        table.add_request({"pk": "counts"}, {"pk": 1})
+
+
 @pytest.mark.parametrize(
     "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "InternalServerError"]
 )

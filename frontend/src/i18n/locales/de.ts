@@ -96,6 +96,7 @@ const de: MessageSchema = {
     outcomePredicted: 'Am wahrscheinlichsten: {outcome}',
     barrierTitle: 'Wahrscheinlichstes Hindernis',
     barrierText: '{label} (zu {percent} wahrscheinlich, falls nicht reparierbar)',
+    barrierTop3: 'Falls nicht reparierbar, die wahrscheinlichen Hindernisse:',
     adviceTitle: 'Tipps',
     adviceTypical: 'Übliche Reparatur',
     adviceFaults: 'Häufige Defekte',

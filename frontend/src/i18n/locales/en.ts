@@ -96,6 +96,7 @@ const en = {
     outcomePredicted: 'Most likely: {outcome}',
     barrierTitle: 'Most likely obstacle',
     barrierText: '{label} ({percent} likely if it cannot be fixed)',
+    barrierTop3: 'If it cannot be fixed, the likely obstacles:',
     adviceTitle: 'Advice',
     adviceTypical: 'Typical repair',
     adviceFaults: 'Common faults',

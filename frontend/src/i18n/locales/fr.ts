@@ -96,6 +96,7 @@ const fr: MessageSchema = {
     outcomePredicted: 'Le plus probable : {outcome}',
     barrierTitle: 'Obstacle le plus probable',
     barrierText: '{label} (probable à {percent} si ce n’est pas réparable)',
+    barrierTop3: 'Si ce n’est pas réparable, les obstacles probables :',
     adviceTitle: 'Conseils',
     adviceTypical: 'Réparation habituelle',
     adviceFaults: 'Pannes fréquentes',

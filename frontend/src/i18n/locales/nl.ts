@@ -96,6 +96,7 @@ const nl: MessageSchema = {
     outcomePredicted: 'Meest waarschijnlijk: {outcome}',
     barrierTitle: 'Meest waarschijnlijke hindernis',
     barrierText: '{label} ({percent} kans als het niet te herstellen is)',
+    barrierTop3: 'Als het niet te herstellen is, de waarschijnlijke hindernissen:',
     adviceTitle: 'Advies',
     adviceTypical: 'Gebruikelijke herstelling',
     adviceFaults: 'Veelvoorkomende defecten',

@@ -76,16 +76,26 @@ def test_category_changes_the_prediction(model: OutcomeModel) -> None:
     assert many["Laptop"].fixed != pytest.approx(many["Unpowered - Textile"].fixed, abs=1e-3)
 
 
-def test_barrier_is_given_only_for_likely_end_of_life(model: OutcomeModel) -> None:
-    probabilities = np.array([0.1, 0.1, 0.8])
-    barrier_probs = np.full(len(model.barriers), 1 / len(model.barriers))
-    barrier_probs[0] += 0.01
+def test_the_barrier_and_its_top3_are_given_whatever_the_outcome(model: OutcomeModel) -> None:
+    barrier_probs = np.linspace(1.0, 2.0, len(model.barriers))
     barrier_probs = barrier_probs / barrier_probs.sum()
-    likely = model._prediction(probabilities, barrier_probs)
-    assert likely.barrier is not None
-    assert likely.barrier[0] == model.barriers[0]
-    unlikely = model._prediction(np.array([0.8, 0.15, 0.05]), barrier_probs)
-    assert unlikely.barrier is None
+    for probabilities in (np.array([0.1, 0.1, 0.8]), np.array([0.8, 0.15, 0.05])):
+        prediction = model._prediction(probabilities, barrier_probs)
+        assert [name for name, _ in prediction.barrier_top3] == list(model.barriers[::-1][:3])
+        assert prediction.barrier == prediction.barrier_top3[0]
+        assert prediction.barrier_top3[0][1] >= prediction.barrier_top3[1][1]
+
+
+def test_a_neutral_description_agrees_with_the_category_history(model: OutcomeModel) -> None:
+    """The prior correction: the model's share of End of life for a category is its history's."""
+    import json
+
+    from chalicelib.ml.similar import DEFAULT_PATH
+
+    history = json.loads(DEFAULT_PATH.read_text(encoding="utf-8"))["categories"]
+    for category in ("Laptop", "Kettle", "Lamp", "Mobile"):
+        prediction = model.predict("it does not work", category, None, None)
+        assert prediction.end_of_life == pytest.approx(history[category]["end_of_life"], abs=0.08)
 
 
 def test_the_two_spellings_of_no_way_to_open_are_one_barrier(model: OutcomeModel) -> None:

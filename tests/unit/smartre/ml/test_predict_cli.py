@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -58,8 +59,46 @@ def test_predict_outcomes_reads_v021_and_v03_columns(tmp_path: Path) -> None:
             "p_end_of_life",
             "predicted_status",
             "predicted_barrier",
+            "barrier_top3",
         ]
         assert [r[0] for r in rows] == ids
         for row in rows:
             assert abs(sum(float(x) for x in row[1:4]) - 1) < 1e-5
             assert row[4] in {"Fixed", "Repairable", "End of life"}
+            top3 = row[6].split(";")
+            assert len(top3) == 3
+            assert row[5] == top3[0]
+
+
+REPLAY = (
+    "id,data_provider,country,partner_product_category,product_category,product_category_id,brand,"
+    "year_of_manufacture,product_age,repair_status,repair_barrier_if_end_of_life,group_identifier,"
+    "event_date,problem\n"
+    + "".join(
+        f"r{i},X,BEL,y,Lamp,1,,,,End of life,Spare parts not available,g,2022-01-{28 - i:02d},"
+        "lamp does not work\n"
+        for i in range(25)
+    )
+)
+
+
+def test_replay_predicts_each_row_before_learning_from_it(tmp_path: Path) -> None:
+    from training.replay import COLUMNS
+    from training.replay import main as replay
+
+    source = tmp_path / "records.csv"
+    source.write_text(REPLAY, encoding="utf-8")
+    out = tmp_path / "replay.csv"
+    replay(["--csv", str(source), "--out", str(out)])
+    header, *rows = _rows(out)
+
+    assert header == list(COLUMNS)
+    # event_date order: the last row of the file happened first
+    assert [r[0] for r in rows] == [f"r{i}" for i in reversed(range(25))]
+    end_of_life = [float(r[3]) for r in rows]
+    # every row was predicted from the earlier rows only: the first from the global model,
+    # then End of life grows as the deployment's End of life labels accumulate
+    assert end_of_life[0] < 0.5
+    assert all(b > a for a, b in itertools.pairwise(end_of_life))
+    assert rows[-1][4] == "End of life"
+    assert rows[-1][5] == "Spare parts not available"

@@ -1,0 +1,125 @@
+"""The adaptation state: every feedback label with an outcome is counted once, atomically."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+ANALYSIS = {
+    "productCategory": {"label": "Lamp", "confidence": 0.9, "recognised": True, "top3": []},
+    "outcome": {"fixed": 0.6, "repairable": 0.2, "endOfLife": 0.2, "predicted": "Fixed"},
+    "barrier": None,
+    "modelVersions": {"outcome": "out-1"},
+    "inputs": {"description": "lamp flickers", "productCategory": None, "language": "en"},
+    "createdAt": "2026-11-27T10:00:00Z",
+}
+
+
+def store_analysis(analysis_id: str, **changes: Any) -> None:
+    from chalicelib import resources
+
+    document = {**ANALYSIS, "analysisId": analysis_id, **changes}
+    resources.analyses().put(
+        {
+            "analysisId": analysis_id,
+            "createdAt": ANALYSIS["createdAt"],
+            "document": json.dumps(document),
+        }
+    )
+
+
+def send(client: Client, auth: dict[str, str], analysis_id: str, body: Any, key: str) -> Any:
+    return client.http.post(
+        f"/api/analyses/{analysis_id}/feedback",
+        body=json.dumps(body),
+        headers={"Content-Type": "application/json", "Idempotency-Key": key, **auth},
+    )
+
+
+def counts(barriers: tuple[str, ...] = ()) -> Any:
+    from chalicelib.services.adaptation import current_counts
+
+    return current_counts(barriers)
+
+
+def analysis_id(n: int) -> str:
+    return "an_" + f"{n:022d}"
+
+
+def test_before_any_label_the_state_is_empty(aws: Any) -> None:
+    state = counts()
+    assert state.labels == 0
+    assert state.version == "labels-0"
+
+
+def test_an_outcome_label_counts_overall_per_category_and_barrier(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(1))
+
+    response = send(
+        client,
+        auth,
+        analysis_id(1),
+        {"outcome": "End of life", "barrier": "Too worn out"},
+        "repair-1-outcome",
+    )
+
+    assert response.status_code == 201
+    state = counts(("Item too worn out",))
+    assert state.labels == 1
+    assert state.overall == {"End of life": 1.0}
+    assert state.by_category == {"Lamp": {"End of life": 1.0}}
+    # stored in the standard's spelling, read back in the model's
+    assert state.barriers == {"Item too worn out": 1.0}
+
+
+def test_the_repairers_category_beats_the_photos(client: Client, auth: dict[str, str]) -> None:
+    store_analysis(analysis_id(2))
+
+    send(
+        client,
+        auth,
+        analysis_id(2),
+        {"outcome": "Fixed", "productCategory": "Kettle"},
+        "kettle-2-abc",
+    )
+
+    assert counts().by_category == {"Kettle": {"Fixed": 1.0}}
+
+
+def test_a_retried_label_is_counted_once(client: Client, auth: dict[str, str]) -> None:
+    store_analysis(analysis_id(3))
+
+    for _ in range(3):
+        assert (
+            send(client, auth, analysis_id(3), {"outcome": "Fixed"}, "retry-3-x").status_code == 201
+        )
+
+    assert counts().labels == 1
+
+
+def test_a_label_stored_twice_with_one_id_is_refused_and_counted_once(aws: Any) -> None:
+    from chalicelib.services.adaptation import record_label
+    from repaircore.errors import Conflict
+
+    label = {"analysisId": analysis_id(4), "labelId": "lb_1", "truth": {"outcome": "Fixed"}}
+    record_label(label, ANALYSIS)
+    with pytest.raises(Conflict):
+        record_label(label, ANALYSIS)
+
+    assert counts().overall == {"Fixed": 1.0}
+
+
+def test_a_category_only_label_is_stored_but_not_counted(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(5))
+
+    response = send(client, auth, analysis_id(5), {"productCategory": "Kettle"}, "cat-5-only")
+
+    assert response.status_code == 201
+    assert counts().labels == 0
