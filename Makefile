@@ -21,7 +21,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install venv vendor frontend run test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
-        bench train predict-images predict-outcomes openapi cost clean browser
+        bench train predict-images predict-outcomes predict-categories openapi cost clean browser
 
 help:
 	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
@@ -118,6 +118,10 @@ predict-images: vendor
 predict-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
 	$(VPY) -m training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
+
+predict-categories: vendor
+	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-categories CSV=records.csv OUT=out.csv" >&2; exit 2; }
+	$(VPY) -m training.predict categories --csv "$(CSV)" --out "$(OUT)"
 
 # Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
 openapi: vendor

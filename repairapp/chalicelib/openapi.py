@@ -118,6 +118,7 @@ SCHEMAS: dict[str, Any] = {
                 "barrier": nullable(LABEL_CONFIDENCE),
                 "safetyWarnings": {"type": "array", "items": {"type": "object"}},
                 "advice": nullable({"type": "object"}),
+                "categoryFromText": nullable({"type": "object"}),
                 "similarRepairs": nullable({"type": "object"}),
                 "partial": {"type": "boolean"},
                 "missing": {"type": "array", "items": {"type": "object"}},
