@@ -289,7 +289,8 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
         "own network, and a text that names one sets that category's lexicon column). Features: "
         f"the outcome model's hashed word and character n-grams folded into {m['buckets']:,} "
         "columns, plus the lexicon columns. No partner writes French; French comes from the "
-        "lexicon and the shared n-grams only. Every network gets the same total weight.",
+        "lexicon and the shared n-grams only. Every network gets the same total weight; the "
+        "weights ship as float16.",
         "",
     ]
     if "leave_one_network_out" in m:
@@ -319,20 +320,20 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
             "gets; the unit tests check one named item per language.",
             "",
         ]
-    fusion = m.get("fusion")
-    if fusion:
-        lines += [
-            "**Fused with the photo.** Score = (P_photo + 0.02) × (P_text + 0.02), normalised, "
-            "over both label sets, when the photo is recognised (an unrecognised photo is left "
-            "out). " + str(fusion.get("note", "")),
-            "",
-        ]
+    lines += [
+        "**Fused with the photo** (`services/category_fusion.py`): score = (P_photo + 0.02) × "
+        "(P_text + 0.02), normalised over both label sets, when the photo is recognised; an "
+        "unrecognised photo is left out and the words decide when their confidence is ≥ 0.5. "
+        "The fused accuracy is not measured: no licensed data pairs a photo with a problem text "
+        "of the same item; the unit tests check the rule's behaviour.",
+        "",
+    ]
     similar = m.get("similar_records", {})
     if similar:
         lines += [
             f"**Similar records** (`{similar['version']}`): {similar['records']:,} records with a "
             "known outcome and a problem of at least three words, one per distinct text, at most "
-            "1,500 per category; each problem text summarised by 64 numbers (idf-weighted hashed "
+            "1,000 per category; each problem text summarised by 64 numbers (idf-weighted hashed "
             "n-grams projected by a truncated SVD, unit length, int8), "
             f"{similar['bytes'] / 1e6:.1f} MB on disk. A query ranks the chosen category's records "
             "by cosine similarity, then the words' next categories.",
@@ -342,8 +343,8 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
         if relevance:
             lines += [
                 f"Relevance, on {relevance['held_out_queries']:,} records held out of the index "
-                f"(5 % at random plus every quest record): the {relevance['k']} nearest records of "
-                "the same category against "
+                "(5 % at random plus half of the quest records): the "
+                f"{relevance['k']} nearest records of the same category against "
                 f"{relevance['k']} drawn at random from that category.",
                 "",
                 "| share of the k records that | nearest | random, same category |",
