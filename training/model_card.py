@@ -333,7 +333,7 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
         lines += [
             f"**Similar records** (`{similar['version']}`): {similar['records']:,} records with a "
             "known outcome and a problem of at least three words, one per distinct text, at most "
-            "1,000 per category; each problem text summarised by 64 numbers (idf-weighted hashed "
+            "900 per category; each problem text summarised by 64 numbers (idf-weighted hashed "
             "n-grams projected by a truncated SVD, unit length, int8), "
             f"{similar['bytes'] / 1e6:.1f} MB on disk. A query ranks the chosen category's records "
             "by cosine similarity, then the words' next categories.",
