@@ -21,8 +21,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install venv vendor frontend run aws test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
-        bench train predict-images predict-outcomes replay-outcomes export-labels openapi cost clean \
-        browser
+        bench train predict-images predict-outcomes predict-categories replay-outcomes \
+        export-labels openapi cost clean browser
 
 help:
 	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
@@ -140,6 +140,10 @@ replay-outcomes: vendor
 export-labels: $(STAMP)
 	@test -n "$(OUT)" || { echo "usage: make export-labels STAGE=local OUT=labels.csv" >&2; exit 2; }
 	$(VPY) -m training.labels export --stage $(STAGE) --out "$(OUT)"
+
+predict-categories: vendor
+	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-categories CSV=records.csv OUT=out.csv" >&2; exit 2; }
+	$(VPY) -m training.predict categories --csv "$(CSV)" --out "$(OUT)"
 
 # Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
 openapi: vendor

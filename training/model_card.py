@@ -374,6 +374,94 @@ def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _text_category_section(m: dict[str, Any]) -> list[str]:
+    """Category from the words and the similar-records index (`text_category_training.py`)."""
+    lines = [
+        "## 4. Category from the words (`text_category.py`) and similar records "
+        "(`similar_records.py`)",
+        "",
+        f"Version `{m['version']}`. A multinomial logistic regression (C = {m['c']}) over all 40 "
+        f"powered ORDS categories, trained on the {m['records']:,} partner records with a "
+        f"problem text and on {m['lexicon_names']:,} item-type names in EN/NL/DE/FR from the ORDS "
+        "tools' translation list (`tools_extras/`, GPL-3.0; each name counts as a record of its "
+        "own network, and a text that names one sets that category's lexicon column). Features: "
+        f"the outcome model's hashed word and character n-grams folded into {m['buckets']:,} "
+        "columns, plus the lexicon columns. No partner writes French; French comes from the "
+        "lexicon and the shared n-grams only. Every network gets the same total weight; the "
+        "weights ship as float16.",
+        "",
+    ]
+    if "leave_one_network_out" in m:
+        lines += [
+            "Leave one partner network out (trained on the others and the lexicon, measured on "
+            "every record of the one left out), against the majority class of the networks "
+            "trained on and against the lexicon alone (the first category whose item name the "
+            "text contains):",
+            "",
+            "| network left out | records | top-1 | top-3 | majority class | majority top-1 | "
+            "lexicon only top-1 |",
+            "|---|---:|---:|---:|---|---:|---:|",
+        ]
+        for network, row in m["leave_one_network_out"].items():
+            lines.append(
+                f"| {network} | {row['records']:,} | {_pct(row['top1'])} | {_pct(row['top3'])} "
+                f"| {row['majority_class']} | {_pct(row['majority_top1'])} "
+                f"| {_pct(row['lexicon_only_top1'])} |"
+            )
+        pooled = m["pooled"]
+        lines += [
+            f"| **all (pooled)** | | **{_pct(pooled['top1'])}** | **{_pct(pooled['top3'])}** | "
+            f"| {_pct(pooled['majority_top1'])} | {_pct(pooled['lexicon_only_top1'])} |",
+            "",
+            "Many problem texts never name the item (“defekt.”, “won't turn "
+            "on”), so top-1 on real records is far below what a visitor who names the item "
+            "gets; the unit tests check one named item per language.",
+            "",
+        ]
+    lines += [
+        "**Fused with the photo** (`services/category_fusion.py`): score = (P_photo + 0.02) × "
+        "(P_text + 0.02), normalised over both label sets, when the photo is recognised; an "
+        "unrecognised photo is left out and the words decide when their confidence is ≥ 0.5. "
+        "The fused accuracy is not measured: no licensed data pairs a photo with a problem text "
+        "of the same item; the unit tests check the rule's behaviour.",
+        "",
+    ]
+    similar = m.get("similar_records", {})
+    if similar:
+        lines += [
+            f"**Similar records** (`{similar['version']}`): {similar['records']:,} records with a "
+            "known outcome and a problem of at least three words, one per distinct text, at most "
+            "900 per category; each problem text summarised by 64 numbers (idf-weighted hashed "
+            "n-grams projected by a truncated SVD, unit length, int8), "
+            f"{similar['bytes'] / 1e6:.1f} MB on disk. A query ranks the chosen category's records "
+            "by cosine similarity, then the words' next categories.",
+            "",
+        ]
+        relevance = similar.get("relevance")
+        if relevance:
+            lines += [
+                f"Relevance, on {relevance['held_out_queries']:,} records held out of the index "
+                "(5 % at random plus half of the quest records): the "
+                f"{relevance['k']} nearest records of the same category against "
+                f"{relevance['k']} drawn at random from that category.",
+                "",
+                "| share of the k records that | nearest | random, same category |",
+                "|---|---:|---:|",
+                f"| share the held-out record's outcome | "
+                f"{_pct(relevance['same_outcome_nearest'])} | "
+                f"{_pct(relevance['same_outcome_random'])} |",
+            ]
+            if relevance.get("same_fault_nearest") is not None:
+                lines.append(
+                    f"| share its crowd-labelled fault type (`quests/`, "
+                    f"{relevance['fault_queries']:,} queries) | "
+                    f"{_pct(relevance['same_fault_nearest'])} | "
+                    f"{_pct(relevance['same_fault_random'])} |"
+                )
+            lines.append("")
+    return lines
+
+
 def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
     lines = [
         "# SmartRe model card",
@@ -412,6 +500,7 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
         "appliances and microwaves; tested per language including negated and look-alike texts. "
         "Not learned, so it has no accuracy figure; it errs towards warning.",
         "",
+        *(_text_category_section(metrics["text_category"]) if "text_category" in metrics else []),
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")

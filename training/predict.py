@@ -2,6 +2,7 @@
 
     python -m training.predict images --list paths.txt --out images.csv
     python -m training.predict outcomes --csv records.csv --out outcomes.csv
+    python -m training.predict categories --csv records.csv --out categories.csv
 
 The photo CSV has `path,category,confidence,top3` (`category` is `not recognised` below the
 threshold, `top3` joins three labels with `;`); an unreadable photo is reported on stderr and
@@ -10,6 +11,8 @@ gets `not recognised`, confidence 0 and an empty `top3`. The outcome CSV has
 row of an Open Repair Data file (v0.2.1 or v0.3 columns): `predicted_barrier` is the most likely
 barrier if the item ends its life, for every row, and `barrier_top3` joins the three most likely
 with `;`. `python -m training.replay` is the same with this deployment's learning replayed.
+The category CSV has `id,category,confidence,top3`
+from each row's `problem` text alone (a row without words gets `not recognised`, 0 and no top3).
 """
 
 import argparse
@@ -22,6 +25,7 @@ from chalicelib.ml.errors import InvalidImage
 from chalicelib.ml.image_model import ImageClassifier
 from chalicelib.ml.outcome_model import OutcomeModel
 from chalicelib.ml.photo import load_photo
+from chalicelib.ml.text_category import TextCategoryModel
 from training.ords import read_records
 
 NOT_RECOGNISED = "not recognised"
@@ -89,6 +93,23 @@ def predict_outcomes(records_csv: Path, out: Path) -> int:
     return count
 
 
+def predict_categories(records_csv: Path, out: Path) -> int:
+    model = TextCategoryModel.load()
+    count = 0
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "category", "confidence", "top3"])
+        for record in read_records(records_csv):
+            prediction = model.predict(record.problem)
+            if prediction is None:
+                writer.writerow([record.id, NOT_RECOGNISED, f"{0.0:.6f}", ""])
+            else:
+                top3 = ";".join(label for label, _ in prediction.top3)
+                writer.writerow([record.id, prediction.label, f"{prediction.confidence:.6f}", top3])
+            count += 1
+    return count
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -98,9 +119,16 @@ def main(argv: list[str] | None = None) -> None:
     outcomes = commands.add_parser("outcomes", help="predict outcomes for an ORDS csv")
     outcomes.add_argument("--csv", type=Path, required=True)
     outcomes.add_argument("--out", type=Path, required=True)
+    categories = commands.add_parser(
+        "categories", help="name the product category from each problem text of an ORDS csv"
+    )
+    categories.add_argument("--csv", type=Path, required=True)
+    categories.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "images":
         count = predict_images(args.list, args.out)
+    elif args.command == "categories":
+        count = predict_categories(args.csv, args.out)
     else:
         count = predict_outcomes(args.csv, args.out)
     print(f"wrote {count} predictions to {args.out}")

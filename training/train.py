@@ -20,11 +20,13 @@ import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
+from repaircore.vocabulary import PRODUCT_CATEGORIES
 from training import REPO_ROOT, TRAINING_THREADS
 from training.backbone import export_backbone
 from training.image_training import save_classifier, train_image_model
 from training.model_card import write_model_card
 from training.ords import (
+    Record,
     labelled,
     partner_files,
     read_categories,
@@ -33,6 +35,14 @@ from training.ords import (
 )
 from training.outcome_training import save_outcome_model, train_outcome_model
 from training.similar_stats import similar_statistics
+from training.text_category_training import (
+    build_similar_index,
+    evaluate_similar,
+    read_fault_types,
+    read_lexicon,
+    save_text_category,
+    train_text_category,
+)
 
 log = logging.getLogger("training")
 
@@ -58,7 +68,7 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-PARTS = ("image", "outcome")
+PARTS = ("image", "outcome", "text_category")
 """The models `make train` fits, each written by its own function below; `--only` picks some."""
 
 
@@ -173,7 +183,42 @@ def train_outcome(
     return {"version": outcome_model.version, **outcome_metrics}
 
 
-TRAINERS = {"image": train_image, "outcome": train_outcome}
+def train_text_category_part(
+    data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
+) -> dict[str, Any]:
+    """Fit the text -> category model and build the similar-records index; return their metrics."""
+    records: list[Record] = []
+    for network, path in partner_files(data_dir).items():
+        records.extend(read_records(path, network))
+    categories = list(PRODUCT_CATEGORIES)
+    entries = read_lexicon(data_dir, categories)
+    model, metrics = train_text_category(
+        records, categories, entries, run_evaluation=not skip_evaluation
+    )
+    model.version = "text-category-" + _digest(model.coef, model.intercept)
+    save_text_category(model, entries, out / "text_category.npz")
+    np.savez_compressed(fixtures / "text_category_parity.npz", **metrics.pop("parity_fixture"))
+
+    arrays, rows = build_similar_index(records, categories, "pending")
+    arrays["version"] = np.array("similar-records-" + _digest(arrays["embeddings"]))
+    np.savez(out / "similar_records.npz", allow_pickle=False, **arrays)  # uncompressed: fast load
+    metrics["similar_records"] = {
+        "version": str(arrays["version"]),
+        "records": len(rows),
+        "bytes": (out / "similar_records.npz").stat().st_size,
+    }
+    if not skip_evaluation:
+        metrics["similar_records"]["relevance"] = evaluate_similar(
+            records, categories, read_fault_types(data_dir)
+        )
+    return {"version": model.version, **metrics}
+
+
+TRAINERS = {
+    "image": train_image,
+    "outcome": train_outcome,
+    "text_category": train_text_category_part,
+}
 
 
 def train(

@@ -128,6 +128,7 @@ SCHEMAS: dict[str, Any] = {
                 "barrier": nullable(BARRIER_PREDICTION),
                 "safetyWarnings": {"type": "array", "items": {"type": "object"}},
                 "advice": nullable({"type": "object"}),
+                "categoryFromText": nullable({"type": "object"}),
                 "similarRepairs": nullable({"type": "object"}),
                 "partial": {"type": "boolean"},
                 "missing": {"type": "array", "items": {"type": "object"}},

@@ -6,6 +6,8 @@ import functools
 
 from chalicelib.ml.image_model import ImageClassifier
 from chalicelib.ml.outcome_model import OutcomeModel
+from chalicelib.ml.similar_records import SimilarRecordsIndex
+from chalicelib.ml.text_category import TextCategoryModel
 
 
 @functools.cache
@@ -16,3 +18,13 @@ def image_classifier() -> ImageClassifier:
 @functools.cache
 def outcome_model() -> OutcomeModel:
     return OutcomeModel.load()
+
+
+@functools.cache
+def text_category_model() -> TextCategoryModel:
+    return TextCategoryModel.load()
+
+
+@functools.cache
+def similar_records_index() -> SimilarRecordsIndex:
+    return SimilarRecordsIndex.load()

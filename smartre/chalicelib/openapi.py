@@ -125,7 +125,42 @@ SCHEMAS: dict[str, Any] = {
             "commonFaults": {"type": "array", "items": {"type": "string"}},
         },
     },
-    "SimilarRepairs": {"type": "object", "description": "What past repairs of this category did."},
+    "CategoryFromText": {
+        "type": "object",
+        "description": "The item the description names, over every Open Repair Data category.",
+        "required": ["label", "confidence", "top3"],
+        "properties": {
+            "label": {"type": "string"},
+            "confidence": _probability(),
+            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
+        },
+    },
+    "SimilarRecord": {
+        "type": "object",
+        "description": "One real past repair from Open Repair Data (CC BY-SA 4.0).",
+        "required": ["year", "network", "category", "brand", "problem", "outcome", "barrier"],
+        "properties": {
+            "year": {"type": ["integer", "null"]},
+            "network": {"type": "string"},
+            "category": {"type": "string"},
+            "brand": {"type": ["string", "null"]},
+            "problem": {"type": "string"},
+            "outcome": {"enum": ["Fixed", "Repairable", "End of life"]},
+            "barrier": {"type": ["string", "null"]},
+            "similarity": {"type": "number"},
+        },
+    },
+    "SimilarRepairs": {
+        "type": "object",
+        "description": "What past repairs of this category did, and the five most like this one.",
+        "required": ["category", "recordCount", "records", "attribution"],
+        "properties": {
+            "category": {"type": "string"},
+            "recordCount": {"type": "integer", "minimum": 0},
+            "records": {"type": "array", "maxItems": 5, "items": ref("SimilarRecord")},
+            "attribution": {"type": "string"},
+        },
+    },
     "Analysis": {
         "type": "object",
         "required": [
@@ -144,6 +179,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "analysisId": {"type": "string", "pattern": "^an_[A-Za-z0-9_-]{22}$"},
             "productCategory": nullable(ref("ProductCategory")),
+            "categoryFromText": nullable(ref("CategoryFromText")),
             "outcome": nullable(ref("Outcome")),
             "barrier": nullable(ref("Barrier")),
             "safetyWarnings": {"type": "array", "items": ref("SafetyWarning")},

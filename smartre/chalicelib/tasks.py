@@ -20,6 +20,7 @@ from chalice import Blueprint
 from chalicelib import resources
 from chalicelib.observability import measured
 from chalicelib.services import catalogue
+from chalicelib.services.category_fusion import confident_text_label
 from chalicelib.services.images import MAX_PHOTO_BYTES
 from chalicelib.services.merge import effective_category, merge
 from repaircore.errors import NotFound, PayloadTooLarge, ServiceUnavailable
@@ -107,11 +108,24 @@ def _adaptation_counts(model: Any) -> Any:
         return None
 
 
+def _text_category_dict(model: Any, description: str | None) -> dict[str, Any] | None:
+    prediction = model.predict(description)
+    if prediction is None:
+        return None
+    return {
+        "label": prediction.label,
+        "confidence": round(prediction.confidence, 4),
+        "top3": [{"label": label, "confidence": round(p, 4)} for label, p in prediction.top3],
+        # The full table travels to the merge only, which fuses it with the photo's.
+        "probabilities": {k: round(v, 6) for k, v in prediction.probabilities.items() if v >= 1e-4},
+    }
+
+
 @workflow.lambda_function(name="assess_repair")
 @measured
 def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
     from chalicelib.ml import safety
-    from chalicelib.models import outcome_model
+    from chalicelib.models import outcome_model, text_category_model
 
     started = time.perf_counter()
     request = event["request"]
@@ -124,12 +138,18 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "language": request.get("language"),
         "counts": counts,
     }
-    prediction = model.predict(category=request.get("productCategory"), **args)
+    from_text = _text_category_dict(text_category_model(), request.get("description"))
+    category = request.get("productCategory")
+    if not category and not request.get("imageKey"):
+        category = confident_text_label(from_text)  # no photo: the words name the item
+    prediction = model.predict(category=category, **args)
     by_category = None
     if not request.get("productCategory") and request.get("imageKey"):
-        # The photo branch runs in parallel: predict for every category it can recognise, so
-        # the merge can weigh these by the photo's probabilities.
-        predictions = model.predict_for_categories(categories=PHOTO_CATEGORIES, **args)
+        # The photo branch runs in parallel: predict for every category it can recognise (and
+        # the words' likeliest), so the merge can weigh these by the fused probabilities.
+        text_top = [option["label"] for option in (from_text or {}).get("top3", [])]
+        categories = list(dict.fromkeys([*PHOTO_CATEGORIES, *text_top]))
+        predictions = model.predict_for_categories(categories=categories, **args)
         by_category = {
             category: {**_outcome_dict(p), "barrier": _barrier_dict(p)}
             for category, p in predictions.items()
@@ -140,11 +160,13 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "outcome": _outcome_dict(prediction),
         "barrier": _barrier_dict(prediction),
         "outcomeByCategory": by_category,
+        "categoryFromText": from_text,
         "safetyWarnings": [asdict(w) for w in warnings],
         "modelVersions": {
             "outcome": model.version,
             "safety": safety.VERSION,
             "adaptation": counts.version if counts is not None else "unavailable",
+            "textCategory": text_category_model().version,
         },
         "timingMs": _elapsed_ms(started),
     }
@@ -153,7 +175,7 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
 def _similar_dict(similar: Any) -> dict[str, Any]:
     return {
         "category": similar.category,
-        "records": similar.records,
+        "recordCount": similar.records,
         "fixed": round(similar.fixed, 4),
         "repairable": round(similar.repairable, 4),
         "endOfLife": round(similar.end_of_life, 4),
@@ -165,6 +187,32 @@ def _similar_dict(similar: Any) -> dict[str, Any]:
     }
 
 
+def similar_records_for(
+    request: dict[str, Any], category: str | None, from_text: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """Up to five real records: the answer's category first, then the words' other guesses."""
+    from chalicelib.models import similar_records_index
+
+    wanted = [category] if category else []
+    wanted += [o["label"] for o in (from_text or {}).get("top3", []) if o["label"] not in wanted]
+    if not wanted:
+        return []
+    found = similar_records_index().similar(request.get("description"), wanted)
+    return [
+        {
+            "year": r.year,
+            "network": r.network,
+            "category": r.category,
+            "brand": r.brand,
+            "problem": r.problem,
+            "outcome": r.outcome,
+            "barrier": canonical_barrier(r.barrier) or r.barrier if r.barrier else None,
+            "similarity": r.similarity,
+        }
+        for r in found
+    ]
+
+
 @workflow.lambda_function(name="merge_analysis")
 @measured
 def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -174,7 +222,7 @@ def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
     started = time.perf_counter()
     request = event["request"]
     photo, assessment = event["photo"], event["assessment"]
-    category = effective_category(request, photo)
+    category = effective_category(request, photo, assessment)
     language = request.get("language") or "en"
     try:
         advice = catalogue.advice_for(category, language)
@@ -184,6 +232,7 @@ def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if assessment.get("status") != "ok":
         fallback = [asdict(w) for w in safety.screen(request.get("description"), language)]
     similar = similar_repairs(category) if category else None
+    records = similar_records_for(request, category, assessment.get("categoryFromText"))
     return merge(
         analysis_id=str(event["analysisId"]),
         request=request,
@@ -193,6 +242,7 @@ def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
         fallback_safety=fallback,
         advice=advice,
         similar=_similar_dict(similar) if similar is not None else None,
+        similar_records=records,
         safety_version=safety.VERSION,
         merge_ms=(time.perf_counter() - started) * 1000,
     )

@@ -66,13 +66,34 @@ export interface Advice {
   commonFaults: string[]
 }
 
+/** One real past repair from Open Repair Data (CC BY-SA 4.0: show `SimilarRepairs.attribution`). */
+export interface SimilarRecord {
+  year: number | null
+  network: string
+  category: string
+  brand: string | null
+  problem: string
+  outcome: OutcomeLabel
+  barrier: string | null
+  similarity?: number
+}
+
 export interface SimilarRepairs {
   category: string
-  records: number
+  /** How many past repairs of the category the shares are counted from. */
+  recordCount: number
   fixed: number
   repairable: number
   endOfLife: number
   topBarriers: { label: string; share: number }[]
+  /** Up to five real records most like this repair (same category first). */
+  records: SimilarRecord[]
+  attribution: string
+}
+
+/** The item the description names, over every Open Repair Data category. */
+export interface CategoryFromText extends LabelConfidence {
+  top3: LabelConfidence[]
 }
 
 export interface MissingPart {
@@ -85,6 +106,7 @@ export interface Analysis {
   /** Only in the triage answer: the key to read this analysis again (it holds personal data). */
   analysisToken?: string
   productCategory: ProductCategoryPrediction | null
+  categoryFromText?: CategoryFromText | null
   outcome: OutcomePrediction
   barrier: BarrierPrediction | null
   safetyWarnings: SafetyWarning[]

@@ -115,11 +115,13 @@ describe('TriageResult', () => {
       barrier: { label: 'No way to open product', confidence: 0.5 },
       similarRepairs: {
         category: 'Toaster',
-        records: 812,
+        recordCount: 812,
         fixed: 0.3,
         repairable: 0.1,
         endOfLife: 0.6,
         topBarriers: [{ label: 'Spare parts too expensive', share: 0.4 }],
+        records: [],
+        attribution: 'Open Repair Data',
       },
     })
     // Intl puts a no-break space before the German percent sign.
@@ -160,5 +162,55 @@ describe('TriageResult', () => {
     const wrapper = render({ barrier: null, advice: null, similarRepairs: null })
     expect(wrapper.find('[data-testid="barrier"]').exists()).toBe(false)
     expect(wrapper.text()).not.toContain('Similar past repairs')
+  })
+})
+
+describe('TriageResult: the words and the real records', () => {
+  it('offers the category the description names when there was no photo', () => {
+    const analysis = makeAnalysis({
+      productCategory: null,
+      categoryFromText: {
+        label: 'Kettle',
+        confidence: 0.82,
+        top3: [
+          { label: 'Kettle', confidence: 0.82 },
+          { label: 'Coffee maker', confidence: 0.1 },
+        ],
+      },
+    })
+    const wrapper = mount(TriageResult, { props: { analysis }, ...mountOptions({}, 'nl') })
+    expect(wrapper.find('[data-testid="category-from-text"]').text()).toBe('Uit je beschrijving: Waterkoker?')
+    expect(wrapper.find('[data-testid="not-recognised"]').exists()).toBe(false)
+  })
+
+  it('shows the real similar records with their attribution', () => {
+    const analysis = makeAnalysis()
+    analysis.similarRepairs!.records = [
+      {
+        year: 2022,
+        network: 'Repair Café Wales',
+        category: 'Laptop',
+        brand: 'Dell',
+        problem: 'Battery does not charge',
+        outcome: 'Fixed',
+        barrier: null,
+      },
+      {
+        year: null,
+        network: 'anstiftung & ertomis',
+        category: 'Laptop',
+        brand: null,
+        problem: 'Akku lädt nicht',
+        outcome: 'End of life',
+        barrier: 'Spare parts not available',
+      },
+    ]
+    const wrapper = mount(TriageResult, { props: { analysis }, ...mountOptions({}, 'en') })
+    const records = wrapper.findAll('[data-testid="similar-record"]')
+    expect(records).toHaveLength(2)
+    expect(records[0]!.text()).toContain('2022 · Repair Café Wales · brand Dell')
+    expect(records[0]!.text()).toContain('Battery does not charge')
+    expect(records[1]!.text()).toContain('Spare parts not available')
+    expect(wrapper.text()).toContain('CC BY-SA 4.0')
   })
 })

@@ -2,8 +2,10 @@
 
 When the person named no category, the outcome is the photo's category distribution applied to
 the per-category outcome predictions (a mixture), rather than a category-blind guess; when the
-photo is not recognised, the category-blind prediction stands. A failed branch leaves its part
-empty and is listed in ``missing``, with ``partial`` set, so the caller can say what is missing.
+photo is not recognised, the category the words name confidently stands in, else the
+category-blind prediction. The photo's and the words' categories are fused by
+``category_fusion``. A failed branch leaves its part empty and is listed in ``missing``, with
+``partial`` set, so the caller can say what is missing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+
+from chalicelib.services.category_fusion import (
+    confident_text_label,
+    fused_category,
+    public_text_category,
+)
 
 OUTCOME_KEYS = ("fixed", "repairable", "endOfLife")
 OUTCOME_LABELS = {"fixed": "Fixed", "repairable": "Repairable", "endOfLife": "End of life"}
@@ -44,14 +52,23 @@ def with_prediction(outcome: Mapping[str, float]) -> dict[str, Any]:
     }
 
 
-def effective_category(request: Mapping[str, Any], photo: Mapping[str, Any]) -> str | None:
-    """The category the answer is about: the person's own choice beats a recognised photo."""
+def effective_category(
+    request: Mapping[str, Any],
+    photo: Mapping[str, Any],
+    assessment: Mapping[str, Any] | None = None,
+) -> str | None:
+    """The category the answer is about: the person's own choice beats a recognised photo (fused
+    with the words when both speak), which beats confident words alone."""
     if request.get("productCategory"):
         return str(request["productCategory"])
+    from_text = (assessment or {}).get("categoryFromText")
+    fused = fused_category(photo, from_text)
+    if fused is not None:
+        return str(fused[0]["label"]) if fused[0]["recognised"] else None
     category = photo.get("productCategory") if photo.get("status") == "ok" else None
     if category and category.get("recognised"):
         return str(category["label"])
-    return None
+    return confident_text_label(from_text)  # no photo, or one nobody recognised: the words
 
 
 def merge(
@@ -65,6 +82,7 @@ def merge(
     advice: Mapping[str, Any] | None,
     similar: Mapping[str, Any] | None,
     safety_version: str,
+    similar_records: Sequence[Mapping[str, Any]] = (),
     merge_ms: float = 0.0,
     now: datetime | None = None,
 ) -> dict[str, Any]:
@@ -82,17 +100,23 @@ def merge(
 
     outcome: dict[str, Any] | None = None
     barrier: dict[str, Any] | None = None
+    from_text = assessment.get("categoryFromText") if assessed else None
+    fused = fused_category(photo, from_text) if not request.get("productCategory") else None
     if assessed:
         outcome = with_prediction(assessment["outcome"])
         barrier = assessment.get("barrier")
         by_category = assessment.get("outcomeByCategory")
         if by_category and not request.get("productCategory") and photo_ok:
             recognised = bool(photo["productCategory"].get("recognised"))
-            mixed = mixture(photo.get("probabilities", {}), by_category) if recognised else None
+            weights = fused[1] if fused is not None else photo.get("probabilities", {})
+            mixed = mixture(weights, by_category) if recognised else None
             if mixed is not None:
                 outcome = with_prediction(mixed)
-                top = photo["productCategory"]["label"]
+                top = (fused[0] if fused is not None else photo["productCategory"])["label"]
                 barrier = by_category.get(top, {}).get("barrier", barrier)
+            elif (named := confident_text_label(from_text)) in by_category:
+                outcome = with_prediction(by_category[str(named)])  # the words name the item
+                barrier = by_category[str(named)].get("barrier", barrier)
 
     safety = assessment.get("safetyWarnings") if assessed else list(fallback_safety)
     versions = dict(assessment.get("modelVersions", {})) if assessed else {}
@@ -102,12 +126,13 @@ def merge(
 
     return {
         "analysisId": analysis_id,
-        "productCategory": photo["productCategory"] if photo_ok else None,
+        "productCategory": fused[0] if fused else (photo["productCategory"] if photo_ok else None),
+        "categoryFromText": public_text_category(from_text),
         "outcome": outcome,
         "barrier": barrier if outcome is not None else None,
         "safetyWarnings": list(safety or []),
         "advice": dict(advice) if advice else None,
-        "similarRepairs": dict(similar) if similar else None,
+        "similarRepairs": {**similar, "records": list(similar_records)} if similar else None,
         "partial": bool(missing),
         "missing": missing,
         "modelVersions": versions,

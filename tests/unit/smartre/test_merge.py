@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.services.merge import NothingToAnalyse, merge, mixture
+from chalicelib.services.merge import NothingToAnalyse, effective_category, merge, mixture
 
 PHOTO_OK = {
     "status": "ok",
@@ -103,3 +103,60 @@ def test_mixture_ignores_categories_without_predictions() -> None:
     mixed = mixture({"Lamp": 0.5, "Kettle": 0.5}, ASSESSMENT_OK["outcomeByCategory"])
     assert mixed == pytest.approx({"fixed": 0.9, "repairable": 0.05, "endOfLife": 0.05})
     assert mixture({"Kettle": 1.0}, ASSESSMENT_OK["outcomeByCategory"]) is None
+
+
+KETTLE_WORDS = {
+    "label": "Kettle",
+    "confidence": 0.9,
+    "top3": [{"label": "Kettle", "confidence": 0.9}, {"label": "Lamp", "confidence": 0.05}],
+    "probabilities": {"Kettle": 0.9, "Lamp": 0.05, "Toaster": 0.05},
+}
+
+
+def test_the_words_category_is_in_the_answer_without_its_full_table() -> None:
+    result = run(assessment={**ASSESSMENT_OK, "categoryFromText": KETTLE_WORDS})
+    assert result["categoryFromText"] == {
+        "label": "Kettle",
+        "confidence": 0.9,
+        "top3": KETTLE_WORDS["top3"],
+    }
+
+
+def test_a_recognised_photo_is_fused_with_the_words() -> None:
+    words = {**KETTLE_WORDS, "probabilities": {"Laptop": 0.95, "Lamp": 0.05}, "label": "Laptop"}
+    result = run(assessment={**ASSESSMENT_OK, "categoryFromText": words})
+    # photo: Lamp 0.8 / Laptop 0.2; words: Laptop 0.95 -> the product favours Laptop
+    assert result["productCategory"]["label"] == "Laptop"
+    assert result["outcome"]["predicted"] == "End of life"
+
+
+def test_an_unrecognised_photo_leaves_the_confident_words_to_name_the_item() -> None:
+    photo = {**PHOTO_OK, "productCategory": {**PHOTO_OK["productCategory"], "recognised": False}}
+    by_category = {**ASSESSMENT_OK["outcomeByCategory"], "Kettle": {
+        "fixed": 0.2, "repairable": 0.1, "endOfLife": 0.7, "barrier": None
+    }}  # fmt: skip
+    assessment = {
+        **ASSESSMENT_OK,
+        "categoryFromText": KETTLE_WORDS,
+        "outcomeByCategory": by_category,
+    }
+    result = run(photo=photo, assessment=assessment)
+    assert result["outcome"]["endOfLife"] == 0.7
+    assert effective_category(REQUEST, photo, assessment) == "Kettle"
+
+
+def test_without_a_photo_confident_words_choose_the_category() -> None:
+    skipped = {"status": "skipped"}
+    assessment = {**ASSESSMENT_OK, "categoryFromText": KETTLE_WORDS}
+    assert effective_category({"description": "x"}, skipped, assessment) == "Kettle"
+    unsure = {**KETTLE_WORDS, "confidence": 0.3}
+    assert effective_category({"description": "x"}, skipped, {"categoryFromText": unsure}) is None
+
+
+def test_similar_records_travel_inside_similar_repairs() -> None:
+    similar = {"category": "Lamp", "recordCount": 10, "attribution": "ORDS"}
+    record = {"year": 2022, "network": "N", "category": "Lamp", "brand": None, "problem": "p",
+              "outcome": "Fixed", "barrier": None}  # fmt: skip
+    result = run(similar=similar, similar_records=[record])
+    assert result["similarRepairs"]["records"] == [record]
+    assert result["similarRepairs"]["recordCount"] == 10

@@ -102,3 +102,17 @@ def test_replay_predicts_each_row_before_learning_from_it(tmp_path: Path) -> Non
     assert all(b > a for a, b in itertools.pairwise(end_of_life))
     assert rows[-1][4] == "End of life"
     assert rows[-1][5] == "Spare parts not available"
+
+
+def test_predict_categories_names_the_item_from_each_problem_text(tmp_path: Path) -> None:
+    source = tmp_path / "records.csv"
+    source.write_text(V03, encoding="utf-8")
+    out = tmp_path / "categories.csv"
+    main(["categories", "--csv", str(source), "--out", str(out)])
+    header, kettle, empty = _rows(out)
+    assert header == ["id", "category", "confidence", "top3"]
+    assert kettle[0] == "b1"
+    assert kettle[1] == "Kettle"  # "Bouilloire ne chauffe plus": French, which no partner writes
+    assert 0.0 < float(kettle[2]) <= 1.0
+    assert len(kettle[3].split(";")) == 3
+    assert empty == ["b2", "not recognised", "0.000000", ""]
