@@ -14,6 +14,7 @@ BASE = {
     "REPAIRS_TABLE_NAME": "r",
     "IDEMPOTENCY_TABLE_NAME": "i",
     "STATS_TABLE_NAME": "s",
+    "ACCESS_TABLE_NAME": "a",
     "SMARTRE_API_URL": "http://127.0.0.1:8002",
     "CONFIG_PARAMETER_PATH": "/repairapp/local/",
 }
