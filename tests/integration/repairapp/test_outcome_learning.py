@@ -142,7 +142,10 @@ def test_closed_repairs_teach_the_next_triage_and_a_retrained_model_is_served(
         _deploy(project, repairapp.stack)
         served = _triage(repairapp)
         assert served["modelVersions"]["outcome"] == version
-        stored = repairapp.get(f"/api/analyses/{served['analysisId']}")
+        stored = repairapp.get(
+            f"/api/analyses/{served['analysisId']}",
+            **{"X-Analysis-Token": served["analysisToken"]},
+        )
         assert stored.status == 200, stored.data
         assert stored.json["modelVersions"]["outcome"] == version
     finally:
