@@ -422,11 +422,19 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
     lines += [
         "**Fused with the photo** (`services/category_fusion.py`): score = (P_photo + 0.02) × "
         "(P_text + 0.02), normalised over both label sets, when the photo is recognised; an "
-        "unrecognised photo is left out and the words decide when their confidence is ≥ 0.5. "
-        "The fused accuracy is not measured: no licensed data pairs a photo with a problem text "
-        "of the same item; the unit tests check the rule's behaviour.",
+        "unrecognised photo is left out and the words decide when their confidence is ≥ 0.5.",
         "",
     ]
+    fusion = m.get("fusion")
+    lines += (
+        _fusion_lines(fusion)
+        if fusion
+        else [
+            "The fused accuracy is not measured here; `python -m training.fusion_evaluation` "
+            "measures it.",
+            "",
+        ]
+    )
     similar = m.get("similar_records", {})
     if similar:
         lines += [
@@ -460,6 +468,86 @@ def _text_category_section(m: dict[str, Any]) -> list[str]:
                     f"{_pct(relevance['same_fault_random'])} |"
                 )
             lines.append("")
+    return lines
+
+
+_FUSION_CONDITIONS = {
+    "all_texts": "every problem text",
+    "no_item_named": "texts that name no item (no lexicon term occurs)",
+}
+
+
+def _fusion_lines(f: dict[str, Any]) -> list[str]:
+    """The fused category on pairs neither model was trained on (`fusion_evaluation.py`)."""
+    unpowered = ", ".join(f["photo_categories_without_texts"]) or "none"
+    lines = [
+        "Measured by `python -m training.fusion_evaluation` (also run by `make train`). No "
+        "licensed data pairs a photo with the problem text of the same item, so pairs are made "
+        "from data neither model was trained on: each of the image model's "
+        f"{f['held_out_photos']} held-out photos (section 1; the evaluation head fitted on the "
+        f"development photos, top-1 {_pct(f['held_out_photo_top1_check'])} here) is paired with "
+        f"up to {f['texts_per_photo']} problem texts of the same ORDS category, drawn (seed "
+        f"{f['seed']}) from the {f['left_out_records']:,} records of **{f['left_out_network']}**. "
+        "The shipped text model was trained on every partner network, so this evaluation uses a "
+        f"text model refitted without {f['left_out_network']} (same code and settings as the "
+        "leave-one-network-out figures above). Photos of categories the words cannot name "
+        f"({unpowered}: no partner record has them) have no texts and are left out. *Photo*: "
+        "the photo's top category; *words*: the words' top category (this network's texts are "
+        "mostly Dutch and often do not name the item: its leave-one-out top-1 above is low); "
+        "*fused*: the category the "
+        "answer shows under the shipped rule (fused when the photo is recognised, else the words' "
+        "top one). *Changed*: the fused answer differs from the photo's, and is then right or "
+        "wrong (shares of all pairs).",
+        "",
+        "| texts | pairs (photos) | photo top-1 | words top-1 | **fused top-1** | changed, "
+        "right | changed, wrong (photo was right) | answer committed, precision |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, title in _FUSION_CONDITIONS.items():
+        c = f["conditions"].get(key)
+        if not c or not c.get("pairs"):
+            continue
+        lines.append(
+            f"| {title} | {c['pairs']:,} ({c['photos']}) | {_pct(c['photo_top1'])} | "
+            f"{_pct(c['words_top1'])} | **{_pct(c['fused_top1'])}** | "
+            f"{_pct(c['changed_right'])} | {_pct(c['changed_wrong'])} "
+            f"({_pct(c['changed_wrong_photo_was_right'])}) | "
+            f"{_pct(c['committed_share'])}, {_pct(c['committed_precision'])} |"
+        )
+    lines += [
+        "",
+        "*Answer committed*: `merge.effective_category` names a category (recognised photo with "
+        "fused confidence ≥ 0.5, or confident words), and how often it is right; the photo alone "
+        "is recognised on "
+        + ", ".join(
+            f"{_pct(c['photo_recognised'])} ({key.replace('_', ' ')})"
+            for key, c in f["conditions"].items()
+            if c.get("pairs")
+        )
+        + " of the same pairs. Words that do not point at the photo's category spread their "
+        "probability over 40 categories, and the smoothed product then often falls below 0.5: "
+        "the fused answer keeps the photo's label but is no longer *recognised*, so the outcome "
+        "mixture and the category-specific barrier are not used. Per photo category "
+        "(photo / words / fused top-1):",
+        "",
+        "| category | " + " | ".join(_FUSION_CONDITIONS.values()) + " |",
+        "|---|" + "---:|" * len(_FUSION_CONDITIONS),
+    ]
+    labels = sorted(
+        {label for c in f["conditions"].values() for label in c.get("per_category", {})}
+    )
+    for label in labels:
+        cells = []
+        for key in _FUSION_CONDITIONS:
+            row = f["conditions"].get(key, {}).get("per_category", {}).get(label)
+            cells.append(
+                f"{_pct(row['photo_top1'])} / {_pct(row['words_top1'])} / "
+                f"{_pct(row['fused_top1'])} (n = {row['pairs']})"
+                if row and row.get("pairs")
+                else "–"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
     return lines
 
 

@@ -126,6 +126,21 @@ def _topk(proba: Array, truth: NDArray[np.intp]) -> tuple[float, float]:
     return float((order[:, 0] == truth).mean()), float((order == truth[:, None]).any(axis=1).mean())
 
 
+def training_rows(
+    records: Sequence[Record], categories: Sequence[str], lexicon_entries: list[tuple[str, int]]
+) -> tuple[list[Record], list[str], NDArray[np.intp], list[str]]:
+    """The records used, and every training row's text, category index and network: each record
+    with a problem text and a known category, then the lexicon names (network "lexicon")."""
+    index = {c: i for i, c in enumerate(categories)}
+    usable = [r for r in records if r.problem and r.category in index]
+    texts = [r.problem for r in usable] + [name for name, _ in lexicon_entries] * LEXICON_REPEATS
+    targets = np.array(
+        [index[r.category] for r in usable] + [c for _, c in lexicon_entries] * LEXICON_REPEATS
+    )
+    networks = [r.network for r in usable] + ["lexicon"] * len(lexicon_entries) * LEXICON_REPEATS
+    return usable, texts, targets, networks
+
+
 def train_text_category(
     records: Sequence[Record],
     categories: Sequence[str],
@@ -134,14 +149,8 @@ def train_text_category(
     run_evaluation: bool = True,
 ) -> tuple[TextCategoryModel, dict[str, Any]]:
     """Fit on everything; measure leave one network out. Records need a problem and a category."""
-    index = {c: i for i, c in enumerate(categories)}
-    usable = [r for r in records if r.problem and r.category in index]
+    usable, texts, targets, networks = training_rows(records, categories, lexicon_entries)
     lexicon = Lexicon(lexicon_entries)
-    texts = [r.problem for r in usable] + [name for name, _ in lexicon_entries] * LEXICON_REPEATS
-    targets = np.array(
-        [index[r.category] for r in usable] + [c for _, c in lexicon_entries] * LEXICON_REPEATS
-    )
-    networks = [r.network for r in usable] + ["lexicon"] * len(lexicon_entries) * LEXICON_REPEATS
     matrix = category_matrix(texts, lexicon, len(categories))
     log.info("text category: %d records, %d lexicon names", len(usable), len(lexicon_entries))
     metrics: dict[str, Any] = {

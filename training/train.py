@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 from repaircore.vocabulary import PRODUCT_CATEGORIES
 from training import REPO_ROOT, TRAINING_THREADS
 from training.backbone import export_backbone
+from training.fusion_evaluation import evaluate_fusion
 from training.image_training import save_classifier, train_image_model
 from training.model_card import write_model_card
 from training.ords import (
@@ -250,6 +251,15 @@ def train(
             )
         else:
             metrics[part] = TRAINERS[part](data_dir, out, fixtures, skip_evaluation)
+    if (
+        not skip_evaluation
+        and {"image", "text_category"} & set(parts)
+        and {"image", "text_category"} <= set(metrics)
+    ):
+        # The fused category, on held-out photos paired with texts of a network left out.
+        metrics["text_category"]["fusion"] = evaluate_fusion(
+            data_dir, out / "efficientnet_lite0.npz", metrics["image"]
+        )
     metrics_path.write_text(
         json.dumps(_jsonable(metrics), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
