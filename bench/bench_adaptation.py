@@ -43,8 +43,8 @@ def main() -> None:
         apply_foundation(Clients.for_region(spec.region), spec)
 
         from chalicelib import resources
-        from chalicelib.models import outcome_model
         from chalicelib.services import adaptation
+        from chalicelib.trained_models import outcome_model
 
         resources.reset()
         model = outcome_model()

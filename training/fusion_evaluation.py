@@ -9,7 +9,7 @@ without that network; the photo side is the image model's evaluation head (fitte
 development photos only, with the shipped refusal thresholds from `metrics.json`).
 
 Each pair is scored three ways: the photo alone (its top category), the words alone (their top
-category), and the shipped rule (`services.category_fusion` via `services.merge.effective_category`:
+category), and the shipped rule (`services.category_fusion` via `merge.effective_category`:
 a recognised photo is fused with the words, otherwise confident words decide). The photo
 categories the words cannot name (the three "Unpowered" ones: no partner record has them) have no
 texts and are left out. A second condition keeps only texts in which no lexicon term occurs
@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from chalicelib.merge import effective_category
 from chalicelib.ml.efficientnet import EfficientNetLite0
 from chalicelib.ml.text_category import Lexicon
 from chalicelib.services.category_fusion import fused_category
-from chalicelib.services.merge import effective_category
 from repaircore.vocabulary import PRODUCT_CATEGORIES
 from training import TRAINING_THREADS
 from training.image_data import LABELS, list_photos

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from chalicelib.workflow_contract import BRANCH_TASKS, CLASSIFY_IMAGE, MERGE_ANALYSIS
 from repaircore import correlation, metrics
 from repaircore.logs import configure_logging
 
@@ -63,7 +64,7 @@ def record_task(
     name: str, event: Mapping[str, Any], result: Mapping[str, Any], elapsed_ms: float
 ) -> None:
     analysis = {"analysisId": event.get("analysisId")}
-    if name in {"classify_image", "assess_repair"}:
+    if name in BRANCH_TASKS:
         versions = result.get("modelVersions") or {"image": result.get("modelVersion")}
         metrics.record(
             metrics.BRANCH_LATENCY,
@@ -71,22 +72,27 @@ def record_task(
             dimensions={"Branch": name},
             properties={**analysis, **_versions(versions)},
         )
-    if name == "classify_image":
+    if name == CLASSIFY_IMAGE.function:
         recognised = bool((result.get("productCategory") or {}).get("recognised"))
         metrics.record(
             metrics.PHOTO_NOT_RECOGNISED,
             0 if recognised else 1,
             properties={**analysis, "modelVersion": result.get("modelVersion")},
         )
-    if name == "merge_analysis":
+    if name == MERGE_ANALYSIS.function:
         outcome = (result.get("outcome") or {}).get("predicted") or "None"
         properties = {**analysis, **_versions(result.get("modelVersions") or {})}
         metrics.record(metrics.ANALYSES, dimensions={"Outcome": outcome}, properties=properties)
         metrics.record(
             metrics.PARTIAL_ANSWERS,
             1 if result.get("partial") else 0,
-            properties={**properties, "missing": ",".join(result.get("missing") or []) or None},
+            properties={**properties, "missing": _missing_parts(result.get("missing"))},
         )
+
+
+def _missing_parts(missing: Any) -> str | None:
+    """The merge's ``missing`` entries (``{"part", "reason"}``) as ``part,part``, else None."""
+    return ",".join(str(entry["part"]) for entry in missing or []) or None
 
 
 def _versions(versions: Mapping[str, Any]) -> dict[str, str | None]:

@@ -2,7 +2,8 @@
 
 Each task takes S3 keys and small JSON, never image bytes (the 256 KB state limit), and raises
 exceptions whose class names are the ASL contract: photo problems by their own names (caught into
-a 4xx), ``TransientError`` for a dependency that may recover (retried with backoff).
+a 4xx), ``TransientError`` for a dependency that may recover (retried with backoff). Names, errors
+and payload types come from ``workflow_contract``, which a unit test holds against the ASL.
 
 numpy, Pillow and the models are imported inside the tasks, not at module level: every Lambda
 of the app imports ``app.py``, and the API handler must not pay the ML import on its cold start.
@@ -12,17 +13,35 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from chalice import Blueprint
 
 from chalicelib import resources
+from chalicelib.merge import effective_category, merge
 from chalicelib.observability import measured
 from chalicelib.services import catalogue
 from chalicelib.services.category_fusion import confident_text_label
 from chalicelib.services.images import MAX_PHOTO_BYTES
-from chalicelib.services.merge import effective_category, merge
+from chalicelib.workflow_contract import (
+    ASSESS_REPAIR,
+    CLASSIFY_IMAGE,
+    MERGE_ANALYSIS,
+    AssessmentPart,
+    AssessRepairEvent,
+    Barrier,
+    CategoryOutcome,
+    ClassifyImageEvent,
+    ImageNotFound,
+    MergeEvent,
+    Outcome,
+    PhotoPart,
+    RankedLabel,
+    TextCategory,
+    TransientError,
+)
 from repaircore.errors import NotFound, PayloadTooLarge, ServiceUnavailable
 from repaircore.vocabulary import PHOTO_CATEGORIES, canonical_barrier
 
@@ -31,24 +50,16 @@ logger = logging.getLogger(__name__)
 workflow = Blueprint(__name__)
 
 
-class ImageNotFound(Exception):
-    """No photo was uploaded under this id (or it already expired)."""
-
-
-class TransientError(Exception):
-    """A dependency failed in a way a retry may fix."""
-
-
 def _elapsed_ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 1)
 
 
-@workflow.lambda_function(name="classify_image")
+@workflow.lambda_function(name=CLASSIFY_IMAGE.function)
 @measured
-def classify_image(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def classify_image(event: ClassifyImageEvent, context: Any) -> PhotoPart:
     from chalicelib.ml.errors import ImageTooLarge
     from chalicelib.ml.photo import load_photo
-    from chalicelib.models import image_classifier
+    from chalicelib.trained_models import image_classifier
 
     started = time.perf_counter()
     key = str(event["imageKey"])
@@ -77,7 +88,7 @@ def classify_image(event: dict[str, Any], context: Any) -> dict[str, Any]:
     }
 
 
-def _outcome_dict(prediction: Any) -> dict[str, float]:
+def _outcome_dict(prediction: Any) -> Outcome:
     return {
         "fixed": float(prediction.fixed),
         "repairable": float(prediction.repairable),
@@ -85,16 +96,20 @@ def _outcome_dict(prediction: Any) -> dict[str, float]:
     }
 
 
-def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
+def _barrier_dict(prediction: Any) -> Barrier | None:
     """The most likely barrier if the item ends its life, with the three most likely."""
     if prediction.barrier is None:
         return None
     # The model learned the partner data's spellings; the API speaks the standard's.
-    top3 = [
+    top3: list[RankedLabel] = [
         {"label": canonical_barrier(label) or label, "confidence": round(float(p), 4)}
         for label, p in prediction.barrier_top3
     ]
-    return {**top3[0], "top3": top3}
+    return {"label": top3[0]["label"], "confidence": top3[0]["confidence"], "top3": top3}
+
+
+def _category_outcome(prediction: Any) -> CategoryOutcome:
+    return {**_outcome_dict(prediction), "barrier": _barrier_dict(prediction)}
 
 
 def _adaptation_counts(model: Any) -> Any:
@@ -108,7 +123,7 @@ def _adaptation_counts(model: Any) -> Any:
         return None
 
 
-def _text_category_dict(model: Any, description: str | None) -> dict[str, Any] | None:
+def _text_category_dict(model: Any, description: str | None) -> TextCategory | None:
     prediction = model.predict(description)
     if prediction is None:
         return None
@@ -121,11 +136,11 @@ def _text_category_dict(model: Any, description: str | None) -> dict[str, Any] |
     }
 
 
-@workflow.lambda_function(name="assess_repair")
+@workflow.lambda_function(name=ASSESS_REPAIR.function)
 @measured
-def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def assess_repair(event: AssessRepairEvent, context: Any) -> AssessmentPart:
     from chalicelib.ml import safety
-    from chalicelib.models import outcome_model, text_category_model
+    from chalicelib.trained_models import outcome_model, text_category_model
 
     started = time.perf_counter()
     request = event["request"]
@@ -143,17 +158,14 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not category and not request.get("imageKey"):
         category = confident_text_label(from_text)  # no photo: the words name the item
     prediction = model.predict(category=category, **args)
-    by_category = None
+    by_category: dict[str, CategoryOutcome] | None = None
     if not request.get("productCategory") and request.get("imageKey"):
         # The photo branch runs in parallel: predict for every category it can recognise (and
         # the words' likeliest), so the merge can weigh these by the fused probabilities.
-        text_top = [option["label"] for option in (from_text or {}).get("top3", [])]
+        text_top = [option["label"] for option in from_text["top3"]] if from_text else []
         categories = list(dict.fromkeys([*PHOTO_CATEGORIES, *text_top]))
         predictions = model.predict_for_categories(categories=categories, **args)
-        by_category = {
-            category: {**_outcome_dict(p), "barrier": _barrier_dict(p)}
-            for category, p in predictions.items()
-        }
+        by_category = {name: _category_outcome(predictions[name]) for name in categories}
     warnings = safety.screen(request.get("description"), request.get("language"))
     return {
         "status": "ok",
@@ -188,13 +200,14 @@ def _similar_dict(similar: Any) -> dict[str, Any]:
 
 
 def similar_records_for(
-    request: dict[str, Any], category: str | None, from_text: dict[str, Any] | None
+    request: Mapping[str, Any], category: str | None, from_text: TextCategory | None
 ) -> list[dict[str, Any]]:
     """Up to five real records: the answer's category first, then the words' other guesses."""
-    from chalicelib.models import similar_records_index
+    from chalicelib.trained_models import similar_records_index
 
     wanted = [category] if category else []
-    wanted += [o["label"] for o in (from_text or {}).get("top3", []) if o["label"] not in wanted]
+    guesses = [option["label"] for option in from_text["top3"]] if from_text else []
+    wanted += [label for label in guesses if label not in wanted]
     if not wanted:
         return []
     found = similar_records_index().similar(request.get("description"), wanted)
@@ -213,9 +226,9 @@ def similar_records_for(
     ]
 
 
-@workflow.lambda_function(name="merge_analysis")
+@workflow.lambda_function(name=MERGE_ANALYSIS.function)
 @measured
-def merge_analysis(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def merge_analysis(event: MergeEvent, context: Any) -> dict[str, Any]:
     from chalicelib.ml import safety
     from chalicelib.ml.similar import similar_repairs
 

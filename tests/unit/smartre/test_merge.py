@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.services.merge import NothingToAnalyse, effective_category, merge, mixture
+from chalicelib.merge import NothingToAnalyse, effective_category, merge, mixture
 
 PHOTO_OK = {
     "status": "ok",

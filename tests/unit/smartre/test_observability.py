@@ -55,7 +55,8 @@ def test_a_merged_answer_counts_its_outcome_and_whether_it_was_partial(
     result = {
         "outcome": {"predicted": "Repairable"},
         "partial": True,
-        "missing": ["photo"],
+        # the merge's shape (chalicelib.merge): one entry per missing part, with the reason
+        "missing": [{"part": "productCategory", "reason": "States.Timeout"}],
         "modelVersions": {"outcome": "o-3", "image": None},
     }
 
@@ -65,7 +66,7 @@ def test_a_merged_answer_counts_its_outcome_and_whether_it_was_partial(
     assert lines["Analyses"]["Outcome"] == "Repairable"
     assert lines["Analyses"]["outcomeModelVersion"] == "o-3"
     assert lines["PartialAnswers"]["PartialAnswers"] == 1
-    assert lines["PartialAnswers"]["missing"] == "photo"
+    assert lines["PartialAnswers"]["missing"] == "productCategory"
 
 
 def test_a_task_answers_even_when_its_metrics_fail(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,15 +12,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from chalicelib.services.category_fusion import (
     confident_text_label,
     fused_category,
     public_text_category,
 )
+from chalicelib.workflow_contract import (
+    AssessmentPart,
+    Barrier,
+    CategoryOutcome,
+    Outcome,
+    PhotoPart,
+    WorkflowRequest,
+)
 
-OUTCOME_KEYS = ("fixed", "repairable", "endOfLife")
+OutcomeKey = Literal["fixed", "repairable", "endOfLife"]
+OUTCOME_KEYS: tuple[OutcomeKey, ...] = ("fixed", "repairable", "endOfLife")
 OUTCOME_LABELS = {"fixed": "Fixed", "repairable": "Repairable", "endOfLife": "End of life"}
 
 
@@ -29,8 +38,8 @@ class NothingToAnalyse(Exception):
 
 
 def mixture(
-    probabilities: Mapping[str, float], outcome_by_category: Mapping[str, Mapping[str, Any]]
-) -> dict[str, float] | None:
+    probabilities: Mapping[str, float], outcome_by_category: Mapping[str, CategoryOutcome]
+) -> Outcome | None:
     """Outcome probabilities averaged over categories, weighted by the photo's probabilities."""
     weights = {c: p for c, p in probabilities.items() if c in outcome_by_category and p > 0}
     total = sum(weights.values())
@@ -41,13 +50,18 @@ def mixture(
         for key in OUTCOME_KEYS
     }
     norm = sum(mixed.values())
-    return {key: value / norm for key, value in mixed.items()}
-
-
-def with_prediction(outcome: Mapping[str, float]) -> dict[str, Any]:
-    best = max(OUTCOME_KEYS, key=lambda k: outcome[k])
     return {
-        **{k: round(float(outcome[k]), 4) for k in OUTCOME_KEYS},
+        "fixed": mixed["fixed"] / norm,
+        "repairable": mixed["repairable"] / norm,
+        "endOfLife": mixed["endOfLife"] / norm,
+    }
+
+
+def with_prediction(outcome: Outcome) -> dict[str, Any]:
+    values = {k: float(outcome[k]) for k in OUTCOME_KEYS}
+    best = max(OUTCOME_KEYS, key=values.__getitem__)
+    return {
+        **{k: round(v, 4) for k, v in values.items()},
         "predicted": OUTCOME_LABELS[best],
     }
 
@@ -74,10 +88,10 @@ def effective_category(
 def merge(
     *,
     analysis_id: str,
-    request: Mapping[str, Any],
+    request: WorkflowRequest,
     requested_at: str,
-    photo: Mapping[str, Any],
-    assessment: Mapping[str, Any],
+    photo: PhotoPart,
+    assessment: AssessmentPart,
     fallback_safety: Sequence[Mapping[str, Any]],
     advice: Mapping[str, Any] | None,
     similar: Mapping[str, Any] | None,
@@ -99,7 +113,7 @@ def merge(
         missing += [{"part": "outcome", "reason": reason}, {"part": "barrier", "reason": reason}]
 
     outcome: dict[str, Any] | None = None
-    barrier: dict[str, Any] | None = None
+    barrier: Barrier | None = None
     from_text = assessment.get("categoryFromText") if assessed else None
     fused = fused_category(photo, from_text) if not request.get("productCategory") else None
     if assessed:
@@ -113,13 +127,14 @@ def merge(
             if mixed is not None:
                 outcome = with_prediction(mixed)
                 top = (fused[0] if fused is not None else photo["productCategory"])["label"]
-                barrier = by_category.get(top, {}).get("barrier", barrier)
+                if top is not None and top in by_category:
+                    barrier = by_category[top]["barrier"]
             elif (named := confident_text_label(from_text)) in by_category:
                 outcome = with_prediction(by_category[str(named)])  # the words name the item
-                barrier = by_category[str(named)].get("barrier", barrier)
+                barrier = by_category[str(named)]["barrier"]
 
     safety = assessment.get("safetyWarnings") if assessed else list(fallback_safety)
-    versions = dict(assessment.get("modelVersions", {})) if assessed else {}
+    versions: dict[str, str | None] = {**assessment.get("modelVersions", {})} if assessed else {}
     versions["image"] = photo.get("modelVersion") if photo_ok else None
     versions.setdefault("safety", safety_version)
     created = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
