@@ -16,6 +16,8 @@ export DATA_DIR
 APPS      := smartre repairapp
 # pytest exits 5 when it collected nothing: make treats that as a failure, as CI must.
 PYTEST    := $(VPY) -m pytest -p no:cacheprovider
+# Training imports SmartRe's inference code the way Chalice does, as top-level `chalicelib`.
+TRAINING  := PYTHONPATH=smartre $(VPY) -m
 
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -118,32 +120,32 @@ test: lint typecheck unit integration reliability e2e
 # LABELS="a.csv b.csv" folds a deployment's exported labels (make export-labels) into the outcome model.
 train: $(STAMP)
 	$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-train.txt
-	$(VPY) -m training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part)) \
+	$(TRAINING) training.train --data-dir $(DATA_DIR) $(foreach part,$(ONLY),--only $(part)) \
 	  $(foreach file,$(LABELS),--labels $(file))
 
 predict-images: vendor
 	@test -n "$(LIST)" -a -n "$(OUT)" || { echo "usage: make predict-images LIST=paths.txt OUT=out.csv" >&2; exit 2; }
-	$(VPY) -m training.predict images --list "$(LIST)" --out "$(OUT)"
+	$(TRAINING) training.predict images --list "$(LIST)" --out "$(OUT)"
 
 predict-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
-	$(VPY) -m training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
+	$(TRAINING) training.predict outcomes --csv "$(CSV)" --out "$(OUT)"
 
 # An ORDS file through the adaptation SmartRe runs, in event_date order: each row predicted from the
 # state so far, then learned from (docs/model-card.md).
 replay-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make replay-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
-	$(VPY) -m training.replay --csv "$(CSV)" --out "$(OUT)"
+	$(TRAINING) training.replay --csv "$(CSV)" --out "$(OUT)"
 
 # SmartRe's stored feedback labels as an Open Repair Data CSV (boto3: AWS, or the local stack with
 # AWS_ENDPOINT_URL set); then `make train LABELS=$(OUT)`.
 export-labels: $(STAMP)
 	@test -n "$(OUT)" || { echo "usage: make export-labels STAGE=local OUT=labels.csv" >&2; exit 2; }
-	$(VPY) -m training.labels export --stage $(STAGE) --out "$(OUT)"
+	$(TRAINING) training.labels export --stage $(STAGE) --out "$(OUT)"
 
 predict-categories: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-categories CSV=records.csv OUT=out.csv" >&2; exit 2; }
-	$(VPY) -m training.predict categories --csv "$(CSV)" --out "$(OUT)"
+	$(TRAINING) training.predict categories --csv "$(CSV)" --out "$(OUT)"
 
 # Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
 openapi: vendor

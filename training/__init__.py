@@ -2,16 +2,15 @@
 
 The inference code lives in `smartre/chalicelib/ml` and is imported the way Chalice imports it, as
 the top-level package `chalicelib`; training reuses it so features are computed by the very code
-that runs in production.
+that runs in production. So `smartre/` must be on the import path: the make targets run training
+with `PYTHONPATH=smartre`, SmartRe's unit tests load the app first (`tests.support.apps`).
+Importing a module here never changes `sys.path`. `training.model_card` needs neither: it reads
+only `metrics.json` and `dev_experiments.json`.
 """
 
-import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SMARTRE_DIR = REPO_ROOT / "smartre"
-if str(SMARTRE_DIR) not in sys.path:
-    sys.path.insert(0, str(SMARTRE_DIR))
 
 # Every thread pool (OpenMP, BLAS) runs exactly this many threads while training, whatever the
 # machine or OMP_NUM_THREADS says: scikit-learn's solvers split their sums by thread, so the count

@@ -1,26 +1,37 @@
-"""Write `docs/model-card.md` from the metrics `training.train` measured (never typed by hand)."""
+"""Write `docs/model-card.md` from the metrics `training.train` measured (never typed by hand).
+
+Two inputs only: `metrics.json`, which the run writes (its measurements and the settings it ran
+with), and `training/dev_experiments.json`, the figures of development experiments that a run does
+not repeat (the photo model this one replaced, the photo head's design comparisons). Nothing here
+imports the training code, so `python -m training.model_card` rewrites the card from the committed
+files without scikit-learn or SmartRe's code on the path.
+"""
 
 import datetime
+import json
 from pathlib import Path
 from typing import Any
 
-from training import TRAINING_THREADS
-from training.image_data import CALTECH_TO_CATEGORY, LABELS
-from training.image_training import KEEP_SHARE, TARGET_PRECISION
-from training.outcome_training import C_STATUS, DATE_CUTOFF, MAX_ROW_WEIGHT
+REPO_ROOT = Path(__file__).resolve().parent.parent
+METRICS = REPO_ROOT / "smartre" / "chalicelib" / "ml" / "artifacts" / "metrics.json"
+"""What the last `make train` measured (and the settings it ran with)."""
+DEV_EXPERIMENTS = Path(__file__).resolve().parent / "dev_experiments.json"
+"""Figures from development experiments a run does not repeat (earlier models, design choices)."""
+CARD = REPO_ROOT / "docs" / "model-card.md"
 
-# The model this one replaces (hand-made features: gradient/colour/texture histograms, a SIFT bag
-# of words and two Fisher vectors, a product of experts), version image-91cd97e49c, as its own
-# `make train` measured it on the same held-out photos; its refusal of out-of-domain photos was
-# measured once on caltech101_ood_dev with that version's code and artifacts (git e14491f).
-PREVIOUS_IMAGE_MODEL = {
-    "top1": 0.8687,
-    "top3": 0.9677,
-    "caltech_top1": 0.8037,
-    "recognised_share": 0.8410,
-    "precision_when_recognised": 0.9616,
-    "ood_refused": 0.6103,  # 249 of 408
-}
+_NUMBER_WORDS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
 
 
 def _pct(value: float) -> str:
@@ -31,7 +42,12 @@ def _num(value: float) -> str:
     return f"{value:.3f}"
 
 
-def _image_section(m: dict[str, Any]) -> list[str]:
+def _range_pct(bounds: list[float], digits: int) -> str:
+    low, high = bounds
+    return f"{100 * low:.{digits}f}–{100 * high:.{digits}f} %"
+
+
+def _image_section(m: dict[str, Any], dev: dict[str, Any]) -> list[str]:
     held, cv, ood, net = (
         m["held_out"],
         m["cross_validated_development"],
@@ -39,7 +55,10 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         m["backbone"],
     )
     mirror = m["cross_validated_development_mirror_averaged"]
-    previous = PREVIOUS_IMAGE_MODEL
+    previous, choices = dev["previous_image_model"], dev["photo_design_choices"]
+    golden = dev["golden_reference"]
+    in_target = 100 * choices["target_in_domain_recognised"]
+    ood_target = 100 * choices["target_out_of_domain_refused"]
     previous_ood = (
         "not measured" if previous["ood_refused"] is None else _pct(previous["ood_refused"])
     )
@@ -48,9 +67,11 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         + m["version"]
         + "`)",
         "",
-        "**Labels** (12, Open Repair Data names): " + ", ".join(f"`{x}`" for x in LABELS) + ".",
+        "**Labels** (12, Open Repair Data names): "
+        + ", ".join(f"`{x}`" for x in m["labels"])
+        + ".",
         "Folder mapping: "
-        + "; ".join(f"{k} → {v}" for k, v in CALTECH_TO_CATEGORY.items())
+        + "; ".join(f"{k} → {v}" for k, v in m["folder_mapping"].items())
         + "; every clothing folder → Unpowered - Textile.",
         "",
         "**Network.** EfficientNet-Lite0 with its ImageNet weights, run in numpy "
@@ -74,8 +95,9 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "file) for three Caltech photos (a laptop, an umbrella, a grand piano) and a noise "
         "image. The reference loads the original float32 "
         "weights, so the fixture is independent of this project's reader, folding and float16 "
-        "storage; the test allows 0.1 on a logit (float16 storage moves them by about 0.03) and "
-        "requires the same top-5 classes. Symmetric padding moves logits by about 1.8, so the "
+        "storage; the test allows 0.1 on a logit (float16 storage moves them by about "
+        f"{golden['float16_logit_shift']:g}) and requires the same top-5 classes. Symmetric "
+        f"padding moves logits by about {golden['symmetric_padding_logit_shift']:g}, so the "
         "test catches it. The same file checks the ImageNet head's top-5 on 24 development "
         "photos of ImageNet objects (laptop, cellular telephone, umbrella, grand piano, "
         "accordion, electric guitar, sax, binoculars).",
@@ -122,18 +144,24 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "",
         "**Not recognised.** A photo is recognised only if (a) the top category's probability "
         f"reaches {m['threshold']:.3f}, the lowest confidence at which the cross-validated "
-        f"development predictions are still {_pct(TARGET_PRECISION)} correct, and (b) the cosine "
-        "similarity of its features to the nearest training photo's reaches "
-        f"{m['min_similarity']:.3f}, the similarity that {_pct(KEEP_SHARE)} of the development "
-        "photos reach to their nearest photo in the other folds. Both thresholds are computed "
-        "from in-domain development photos only. The one choice made with the out-of-domain "
-        f"development photos is the share {_pct(KEEP_SHARE)} itself, picked among 95–99 % as "
-        "the one leaving a margin on both targets (in-domain recognised ≥ 95 %, out-of-domain "
-        "refused ≥ 85 %) on development data; no rule names or models those photos' classes. "
-        f"(C={m['C']} was chosen over 0.05 on the development cross-validation. The exploration "
+        f"development predictions are still {_pct(m['target_precision'])} correct, and (b) the "
+        "cosine similarity of its features to the nearest training photo's reaches "
+        f"{m['min_similarity']:.3f}, the similarity that {_pct(m['keep_share'])} of the "
+        "development photos reach to their nearest photo in the other folds. Both thresholds "
+        "are computed from in-domain development photos only. The one choice made with the "
+        f"out-of-domain development photos is the share {_pct(m['keep_share'])} itself, "
+        f"picked among {_range_pct(choices['keep_share_range'], 0)} as the one leaving a margin "
+        f"on both targets (in-domain recognised ≥ {in_target:.0f} %, "
+        f"out-of-domain refused ≥ {ood_target:.0f} %) on "
+        "development data; no rule names or models those photos' classes. "
+        f"(C={m['C']} was chosen over "
+        + ", ".join(f"{c:g}" for c in choices["C_alternatives"])
+        + " on the development cross-validation. The exploration "
         "script that compared these settings also printed held-out figures, so the held-out "
-        "numbers are not perfectly blind to those two choices; across the ten variants the "
-        "held-out share recognised ranged 97.7–99.3 % and the precision 98.8–99.1 %.)",
+        "numbers are not perfectly blind to those two choices; across the "
+        f"{_NUMBER_WORDS[choices['variants']]} variants the held-out share recognised ranged "
+        f"{_range_pct(choices['held_out_recognised_range'], 1)} and the precision "
+        f"{_range_pct(choices['held_out_precision_range'], 1)}.)",
         "",
         f"- Held-out in-domain photos recognised: {_pct(held['recognised_share'])} (Caltech "
         f"{_pct(held['caltech_recognised_share'])}); precision when recognised: "
@@ -155,7 +183,7 @@ def _image_section(m: dict[str, Any]) -> list[str]:
         "| model | top-1 | top-3 | Caltech top-1 | recognised | precision when recognised "
         "| out-of-domain refused |",
         "|---|---|---|---|---|---|---|",
-        f"| hand-made features (image-91cd97e49c) | {_pct(previous['top1'])} | "
+        f"| hand-made features ({previous['version']}) | {_pct(previous['top1'])} | "
         f"{_pct(previous['top3'])} | {_pct(previous['caltech_top1'])} | "
         f"{_pct(previous['recognised_share'])} | {_pct(previous['precision_when_recognised'])} "
         f"| {previous_ood} |",
@@ -210,8 +238,9 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         "(2^16 buckets, sublinear tf, L2; language-agnostic, no vocabulary file), hashed brand, "
         "product category one-hot (40 ORDS categories + unknown), product-age bin (age from "
         "`product_age` or `year_of_manufacture`), and a no-text flag. Multinomial logistic "
-        f"regression (C={C_STATUS}); every network gets the same total sample weight (at most "
-        f"{MAX_ROW_WEIGHT:g} per row) so the biggest network does not dominate what is learned; "
+        f"regression (C={m['C']}); every network gets the same total sample weight (at most "
+        f"{m['max_row_weight']:g} per row) so the biggest network does not dominate what is "
+        "learned; "
         "that weighting would pull the reported class frequencies toward the small networks' "
         "proportions, so the prior is then corrected back: per product category, a logit bias "
         "makes the model's mean prediction over its training records equal the category's pooled "
@@ -254,7 +283,7 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         "is the accuracy of always answering the *held-out* network's own majority class, which "
         "no model can know in advance. Macro-F1 averages over the classes present in the held-out "
         f"network. ECE: 10 equal-width confidence bins. (b) By date: train on events before "
-        f"{DATE_CUTOFF}, score events from then on.",
+        f"{m['date_cutoff']}, score events from then on.",
         "",
         "### Leave one network out (masked text, the shipped configuration)",
         "",
@@ -281,7 +310,7 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
         "",
         "### By date (shipped calibration, fitted on records before the cut-off only)",
         "",
-        *_outcome_table({f"events ≥ {DATE_CUTOFF}": m["by_date"]}),
+        *_outcome_table({f"events ≥ {m['date_cutoff']}": m["by_date"]}),
         "",
     ]
     barrier = m.get("barrier_leave_one_network_out", {})
@@ -297,7 +326,9 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
                 f"| {name} | {r['n']} | {_pct(r['accuracy'])} | {_pct(r['majority_accuracy'])} |"
             )
         lines.append("")
-    lines += _replay_section(m.get("replay_leave_one_network_out", {}))
+    lines += _replay_section(
+        m.get("replay_leave_one_network_out", {}), m["adaptation_pseudo_counts"]
+    )
     lines += [
         "Limitations: the Repair Connects (Belgium) file is reserved for acceptance and was not "
         "seen; Dutch text comes mostly from Repair Café International (2020 and earlier) and "
@@ -309,11 +340,10 @@ def _outcome_section(m: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
+def _replay_section(replay: dict[str, dict[str, Any]], k: dict[str, float]) -> list[str]:
     """The held-out networks replayed through the deployment's adaptation (`training.replay`)."""
     if not replay:
         return []
-    from chalicelib.ml.adaptation import K_BARRIER, K_CATEGORY, K
 
     lines = [
         "### A new network, replayed as a deployment lives it (adaptation)",
@@ -322,8 +352,9 @@ def _replay_section(replay: dict[str, dict[str, Any]]) -> list[str]:
         "from the network's *earlier* records only, then its real outcome is applied as a label, "
         "with the same code SmartRe runs on each feedback label (`chalicelib/ml/adaptation.py`: "
         "p'(y|x,c) ∝ p(y|x,c) · π_local(y|c) / π_train(y|c), π_local Dirichlet-smoothed counts "
-        f"shrunk toward the training prior with pseudo-counts K = {K:g} overall, "
-        f"K_category = {K_CATEGORY:g} per category and K_barrier = {K_BARRIER:g} for barriers). "
+        f"shrunk toward the training prior with pseudo-counts K = {k['overall']:g} overall, "
+        f"K_category = {k['category']:g} per category and K_barrier = {k['barrier']:g} for "
+        "barriers). "
         "*Static* is the global model alone; *replayed* is the same model adapted. Baselines: "
         "the training networks' prior (static); the *prior so far* (the smoothed running class "
         "frequency of the network's earlier records, which learns too) and the same per "
@@ -551,7 +582,11 @@ def _fusion_lines(f: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
+def write_model_card(
+    path: Path, metrics: dict[str, Any], dev: dict[str, Any] | None = None
+) -> None:
+    """The card from a run's metrics and the development figures (``dev_experiments.json``)."""
+    dev = dev if dev is not None else _read(DEV_EXPERIMENTS)
     lines = [
         "# SmartRe model card",
         "",
@@ -560,8 +595,8 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
         f"and numpy {metrics['numpy_version']}. Every number below was measured by that run "
         "(also in `smartre/chalicelib/ml/artifacts/metrics.json`). Inference uses numpy + "
         "Pillow only; a parity test checks it against scikit-learn's `predict_proba`. Seeds are "
-        f"fixed and training runs on exactly {TRAINING_THREADS} threads, so a second run on the "
-        "same data with the same library versions writes byte-identical artifacts.",
+        f"fixed and training runs on exactly {metrics['training_threads']} threads, so a second "
+        "run on the same data with the same library versions writes byte-identical artifacts.",
         "",
         "## Data sources and licences",
         "",
@@ -580,7 +615,7 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
         "warnings), always shown with their confidence and overridable by people. Not for "
         "deciding whether a repair is attempted.",
         "",
-        *_image_section(metrics["image"]),
+        *_image_section(metrics["image"], dev),
         *_outcome_section(metrics["outcome"]),
         "## 3. Safety screen (`safety.py`)",
         "",
@@ -595,13 +630,14 @@ def write_model_card(path: Path, metrics: dict[str, Any]) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _read(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
 def main() -> None:
     """Rewrite the model card from the committed metrics (no retraining)."""
-    import json
-
-    from training.train import ARTIFACTS, CARD
-
-    write_model_card(CARD, json.loads((ARTIFACTS / "metrics.json").read_text(encoding="utf-8")))
+    write_model_card(CARD, _read(METRICS))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ import csv
 import sys
 from pathlib import Path
 
-import training  # noqa: F401  (puts smartre/ on sys.path)
 from chalicelib.ml.errors import InvalidImage
 from chalicelib.ml.image_model import ImageClassifier
 from chalicelib.ml.outcome_model import OutcomeModel

@@ -23,7 +23,6 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-import training  # noqa: F401  (puts smartre/ on sys.path)
 from chalicelib.ml.adaptation import OutcomeCounts, PriorShift, apply_label
 from chalicelib.ml.outcome_model import OutcomeModel
 from training.ords import Record, read_records

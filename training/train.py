@@ -20,12 +20,14 @@ import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
+from chalicelib.ml.adaptation import K_BARRIER, K_CATEGORY, K
 from repaircore.vocabulary import PRODUCT_CATEGORIES
 from training import REPO_ROOT, TRAINING_THREADS
 from training.backbone import export_backbone
 from training.fusion_evaluation import evaluate_fusion
+from training.image_data import CALTECH_TO_CATEGORY, LABELS
 from training.image_training import save_classifier, train_image_model
-from training.model_card import write_model_card
+from training.model_card import CARD, write_model_card
 from training.ords import (
     Record,
     labelled,
@@ -34,7 +36,13 @@ from training.ords import (
     read_records,
     read_unpowered_counts,
 )
-from training.outcome_training import save_outcome_model, train_outcome_model
+from training.outcome_training import (
+    C_STATUS,
+    DATE_CUTOFF,
+    MAX_ROW_WEIGHT,
+    save_outcome_model,
+    train_outcome_model,
+)
 from training.similar_stats import similar_statistics
 from training.text_category_training import (
     build_similar_index,
@@ -49,7 +57,6 @@ log = logging.getLogger("training")
 
 ARTIFACTS = REPO_ROOT / "smartre" / "chalicelib" / "ml" / "artifacts"
 FIXTURES = REPO_ROOT / "tests" / "unit" / "smartre" / "ml" / "fixtures"
-CARD = REPO_ROOT / "docs" / "model-card.md"
 
 
 def _digest(*arrays: np.ndarray[Any, Any]) -> str:
@@ -138,7 +145,9 @@ def train_image(data_dir: Path, out: Path, fixtures: Path, skip_evaluation: bool
     save_classifier(image_model, out / "image_model.npz")
     fixture = image_metrics.pop("parity_fixture")
     np.savez_compressed(fixtures / "image_parity.npz", **fixture)
-    return {"version": image_model.version, "backbone": backbone, **image_metrics}
+    # The settings the card describes, as this run used them (the card reads nothing else).
+    settings = {"labels": list(LABELS), "folder_mapping": dict(CALTECH_TO_CATEGORY)}
+    return {"version": image_model.version, "backbone": backbone, **image_metrics, **settings}
 
 
 def train_outcome(
@@ -181,7 +190,13 @@ def train_outcome(
     )
     if labels:
         outcome_metrics["label_files"] = [path.name for path in labels]
-    return {"version": outcome_model.version, **outcome_metrics}
+    settings = {
+        "C": C_STATUS,
+        "max_row_weight": MAX_ROW_WEIGHT,
+        "date_cutoff": DATE_CUTOFF,
+        "adaptation_pseudo_counts": {"overall": K, "category": K_CATEGORY, "barrier": K_BARRIER},
+    }
+    return {"version": outcome_model.version, **outcome_metrics, **settings}
 
 
 def train_text_category_part(
@@ -244,6 +259,7 @@ def train(
     )
     metrics["sklearn_version"] = sklearn.__version__
     metrics["numpy_version"] = np.__version__
+    metrics["training_threads"] = TRAINING_THREADS
     for part in parts:
         if part == "outcome":
             metrics[part] = train_outcome(

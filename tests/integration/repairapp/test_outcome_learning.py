@@ -13,6 +13,7 @@ import csv
 import os
 import random
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,10 @@ def _labels_in_use(analysis: dict[str, Any]) -> int:
 
 def _retrain(labels_csv: Path, out: Path) -> str:
     """The real training code on a sample of the partner data plus the exported labels."""
+    # Training imports SmartRe's inference code as `chalicelib`, as `make train` runs it
+    # (PYTHONPATH=smartre); this process never imports RepairApp's.
+    if str(REPO_ROOT / "smartre") not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT / "smartre"))
     from training.ords import (
         labelled,
         partner_files,

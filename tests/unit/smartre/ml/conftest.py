@@ -1,15 +1,12 @@
-"""Import the app's code the way Chalice does: `smartre/` on sys.path, `chalicelib` top-level."""
+"""Fixtures of the ML tests; `smartre/` is on sys.path already (``tests/unit/smartre/conftest.py``
+loads the app the way Chalice does, `chalicelib` top-level)."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-SMARTRE = REPO_ROOT / "smartre"
-if str(SMARTRE) not in sys.path:
-    sys.path.insert(0, str(SMARTRE))
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", REPO_ROOT.parent / "shared" / "data")).resolve()
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
