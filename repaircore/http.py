@@ -1,9 +1,10 @@
 """Errors to HTTP responses for both Chalice apps: ``{"Code", "Message"}`` with the status.
 
-Domain errors carry their own status and code; an app may add a translation for its own error
-types (``extra``). Anything else is a bug or an outage: it is logged with its stack trace and
-answered with a 500 that reveals nothing. Chalice catches view exceptions before middleware sees
-them, so views are wrapped one by one (``handles_errors``) instead.
+Domain errors carry their own status and code; an app may translate its own other exception
+types into domain errors (``handles_errors(view, translate=...)``). Anything else is a bug or an
+outage: it is logged with its stack trace and answered with a 500 that reveals nothing. Chalice
+catches view exceptions before middleware sees them, so views are wrapped one by one
+(``handles_errors``) instead.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from chalicelib.ml.errors import InvalidImage
 from chalicelib.ml.image_model import ImageClassifier
-from chalicelib.ml.outcome_model import OutcomeModel
+from chalicelib.ml.outcome_model import OutcomeModel, OutcomePrediction
 from chalicelib.ml.photo import load_photo
 from chalicelib.ml.text_category import TextCategoryModel
 from training.ords import read_records
@@ -57,37 +57,41 @@ def predict_images(list_file: Path, out: Path) -> int:
     return len(paths)
 
 
+OUTCOME_COLUMNS = (
+    "id",
+    "p_fixed",
+    "p_repairable",
+    "p_end_of_life",
+    "predicted_status",
+    "predicted_barrier",
+    "barrier_top3",
+)
+"""One outcome prediction a row (`predict outcomes` and `training.replay` write the same file)."""
+
+
+def outcome_row(record_id: str, prediction: OutcomePrediction) -> list[str]:
+    return [
+        record_id,
+        f"{prediction.fixed:.6f}",
+        f"{prediction.repairable:.6f}",
+        f"{prediction.end_of_life:.6f}",
+        prediction.predicted,
+        prediction.barrier[0],
+        ";".join(name for name, _ in prediction.barrier_top3),
+    ]
+
+
 def predict_outcomes(records_csv: Path, out: Path) -> int:
     model = OutcomeModel.load()
     count = 0
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "id",
-                "p_fixed",
-                "p_repairable",
-                "p_end_of_life",
-                "predicted_status",
-                "predicted_barrier",
-                "barrier_top3",
-            ]
-        )
+        writer.writerow(OUTCOME_COLUMNS)
         for record in read_records(records_csv):
             prediction = model.predict(
                 record.problem, record.category, record.brand, record.age_years, None
             )
-            writer.writerow(
-                [
-                    record.id,
-                    f"{prediction.fixed:.6f}",
-                    f"{prediction.repairable:.6f}",
-                    f"{prediction.end_of_life:.6f}",
-                    prediction.predicted,
-                    prediction.barrier[0],
-                    ";".join(name for name, _ in prediction.barrier_top3),
-                ]
-            )
+            writer.writerow(outcome_row(record.id, prediction))
             count += 1
     return count
 

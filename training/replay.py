@@ -26,17 +26,10 @@ from numpy.typing import NDArray
 from chalicelib.ml.adaptation import OutcomeCounts, PriorShift, apply_label
 from chalicelib.ml.outcome_model import OutcomeModel
 from training.ords import Record, read_records
+from training.predict import OUTCOME_COLUMNS, outcome_row
 
 Array = NDArray[np.float64]
-COLUMNS = (
-    "id",
-    "p_fixed",
-    "p_repairable",
-    "p_end_of_life",
-    "predicted_status",
-    "predicted_barrier",
-    "barrier_top3",
-)
+COLUMNS = OUTCOME_COLUMNS
 
 
 def in_date_order(records: Sequence[Record]) -> list[Record]:
@@ -89,17 +82,7 @@ def replay_file(records_csv: Path, out: Path, model: OutcomeModel | None = None)
             prediction = model.predict(
                 record.problem, record.category, record.brand, record.age_years, counts=counts
             )
-            writer.writerow(
-                [
-                    record.id,
-                    f"{prediction.fixed:.6f}",
-                    f"{prediction.repairable:.6f}",
-                    f"{prediction.end_of_life:.6f}",
-                    prediction.predicted,
-                    prediction.barrier[0],
-                    ";".join(name for name, _ in prediction.barrier_top3),
-                ]
-            )
+            writer.writerow(outcome_row(record.id, prediction))
             counts = apply_label(counts, record.category, record.status, record.barrier)
             count += 1
     return count

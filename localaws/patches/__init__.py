@@ -2,7 +2,8 @@
 
 Each module's docstring names the moto behaviour it covers; each has a unit test under
 `tests/unit/localaws/` that fails if a moto upgrade moves or stops calling what it hooks.
-`apply_all` is idempotent; `restore_all` undoes everything (for in-process tests).
+`apply_all` is idempotent; `restore_all` undoes everything (for in-process tests). `README.md`
+beside this file indexes the patches, with any upstream report of each behaviour.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Docker container per invocation (and fails without Docker). It is the single pla
 `X-Amz-Function-Error` header. We replace it with `LambdaRuntime.invoke`, which runs the
 function's own handler from its deployment package in a warm `localaws.lambda_worker` process.
 
-The hook is private to moto: `tests/unit/localaws/test_patch_lambda_invoke.py` fails if moto stops
-calling it or changes its signature.
+The hook is private to moto: `tests/unit/localaws/test_localaws_patch_lambda_invoke.py` fails if
+moto stops calling it or changes its signature.
 """
 
 from __future__ import annotations
