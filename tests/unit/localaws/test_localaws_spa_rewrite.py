@@ -33,7 +33,7 @@ EXPECTED = {
     "/api/repairs": "/api/repairs",
     "/api/repairs/unknown": "/api/repairs/unknown",
     "/api/": "/api/",
-    "/api": "/index.html",
+    "/api": "/api",
     "/apiary": "/index.html",
     "/caf%C3%A9/menu": "/index.html",
     "/img/caf%C3%A9.png": "/img/caf%C3%A9.png",
