@@ -51,7 +51,8 @@ def cold_start_ms(package: Path, *, shipped_bytecode: bool) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as out:
-        spec = stage("dev", LOCAL_ACCOUNT)  # the account id only names resources in the policy
+        # The account id only names resources in the policy; the photos bucket any valid name.
+        spec = stage("dev", LOCAL_ACCOUNT, photos_bucket_suffix="0123456789abcdef")
         for app in ("smartre", "repairapp"):
             write_policy(app, spec)  # chalice package reads the stage's policy file
             env = {**os.environ, "AWS_DEFAULT_REGION": spec.region}

@@ -27,7 +27,7 @@ import os
 import sys
 from pathlib import Path
 
-from infra import app_config, deployment, packaging, policies, request_log
+from infra import app_config, deployment, packaging, photo_bucket, policies, request_log
 from infra.budget import BudgetCurrencyError
 from infra.chalice_project import ProjectError, check_ml_memory, load_config, load_deployed
 from infra.definition import DEFAULT_REGION, LOCAL_ACCOUNT, LOCAL_STAGE, STAGES, Stage, stage
@@ -52,6 +52,10 @@ COMMANDS = [
     "destroy",
     "delete-alerts",
 ]
+# Commands that only look or build: the photos bucket's name is not theirs to create.
+UNNAMED_COMMANDS = frozenset({"identity", "package"})
+# Removal reads the name but never generates one (a stage without it has no such bucket).
+REMOVAL_COMMANDS = frozenset({"delete-cdn", "delete-logs", "destroy", "delete-alerts"})
 # Failures a person can act on: a message, not a traceback.
 EXPECTED_FAILURES = (
     BudgetCurrencyError,
@@ -67,6 +71,11 @@ def _print(report: Report) -> None:
         print(f"  {action:<10} {resource}")
     if not report.actions:
         print("  (nothing to do)")
+
+
+def _print_changes(report: Report) -> None:
+    for resource, action in report.actions:
+        print(f"  {action:<10} {resource}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,6 +128,13 @@ def _run(args: argparse.Namespace) -> int:
     if log is not None:
         log.attach(clients.session.events)
     spec = stage(args.stage, _account(clients, args.stage), args.region, tuple(args.site_origin))
+    if args.command not in UNNAMED_COMMANDS:
+        # The first deploy step that names the photos bucket (policies) generates its suffix.
+        named = Report()
+        spec = photo_bucket.resolve(
+            clients("ssm"), spec, named, create=args.command not in REMOVAL_COMMANDS
+        )
+        _print_changes(named)
 
     if args.command == "identity":
         caller = clients("sts").get_caller_identity()

@@ -8,7 +8,9 @@ One distribution, two behaviours:
   Cache-Control live 24 h at the edge; hashed assets say a year, ``index.html`` says no-cache.
 - ``/api/*`` → RepairApp's API Gateway stage (origin path ``/v1``), caching disabled, every
   viewer header but Host forwarded, and ``X-Origin-Verify: <secret from SSM>`` added so RepairApp
-  refuses requests that skip CloudFront (and with it the geo restriction).
+  refuses requests that skip CloudFront (and with it the geo restriction). ``/api`` alone, which
+  ``/api/*`` does not match, has a copy of this behaviour: API Gateway answers it (404
+  ``NoSuchRoute``), never the site bucket with the SPA page.
 Viewers only in Belgium (geo whitelist ``BE``); HTTP is redirected to HTTPS on the site and
 refused on the API (a redirected POST would arrive as a GET). With the default
 ``*.cloudfront.net`` certificate CloudFront fixes the viewer security policy at TLSv1 whatever
@@ -40,6 +42,8 @@ GEO_WHITELIST = ("BE",)
 SITE_DEFAULT_TTL_SECONDS = 86400
 SITE_MAX_TTL_SECONDS = 31536000
 API_PATH_PATTERN = "/api/*"
+# `/api/*` does not match `/api` itself, which would then reach the site bucket (the SPA page).
+API_ROOT_PATH_PATTERN = "/api"
 API_ORIGIN_PATH = "/v1"
 # RepairApp's chalicelib.guards checks this header; the apps cannot be imported from here.
 ORIGIN_HEADER = "X-Origin-Verify"
@@ -177,7 +181,9 @@ def distribution_config(
         "DefaultRootObject": "index.html",
         "Origins": _items([site_origin, api_origin]),
         "DefaultCacheBehavior": site_behaviour,
-        "CacheBehaviors": _items([api_behaviour]),
+        "CacheBehaviors": _items(
+            [api_behaviour, {**api_behaviour, "PathPattern": API_ROOT_PATH_PATTERN}]
+        ),
         # Never distribution-wide: they would rewrite /api/* errors too (DESIGN.md, 5).
         "CustomErrorResponses": {"Quantity": 0},
         "Restrictions": {

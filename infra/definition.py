@@ -2,11 +2,16 @@
 
 One declarative definition for every stage: ``make run`` applies it to the embedded emulator and
 ``deploy.sh`` to an AWS account (``infra.provision``). Names derive from the stage and account
-only, so both apps' stage configs can be computed from it (``stage_environment``).
+only, so both apps' stage configs can be computed from it (``stage_environment``) — except the
+photos bucket's: its name is in every upload answer (the presigned POST's URL and policy), so it
+must not carry the account id. A deployed stage names it with a random suffix generated once and
+kept in SSM (``infra.photo_bucket`` resolves it into ``Stage.photos_bucket_suffix``); the local
+stage, in an emulator with no global bucket namespace, has a fixed name.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -24,6 +29,9 @@ MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 
 # Cognito groups are the staff roles RepairApp checks.
 STAFF_ROLES: Final = ("repairer", "coordinator")
+
+# What a photos bucket suffix may be (``infra.photo_bucket`` generates 16 hex digits).
+PHOTOS_BUCKET_SUFFIX = re.compile(r"[0-9a-z]{6,32}")
 
 # The origins the browser uploads from locally (the CloudFront emulator of `make run`).
 LOCAL_SITE_ORIGINS: Final = ("http://127.0.0.1:8000", "http://localhost:8000")
@@ -68,6 +76,10 @@ class SecretSpec:
     description: str
 
 
+class UnresolvedNameError(ValueError):
+    """A deployed stage's photos bucket was named before its suffix was read from SSM."""
+
+
 @dataclass(frozen=True)
 class Stage:
     """Every name of one deployed stage."""
@@ -76,16 +88,41 @@ class Stage:
     account: str
     region: str
     site_origins: tuple[str, ...] = field(default=())
+    # Deployed stages: from SSM (``photos_bucket_suffix_parameter``, ``infra.photo_bucket``).
+    photos_bucket_suffix: str = ""
 
     @property
     def prefix(self) -> str:
         return f"{PROJECT}-{self.stage}"
 
-    # S3 bucket names are global: the account id keeps two deployments apart.
+    @property
+    def photos_bucket_named(self) -> bool:
+        return bool(self.photos_bucket_suffix) or self.stage == LOCAL_STAGE
+
+    @property
+    def photos_bucket_suffix_parameter(self) -> str:
+        return f"/{PROJECT}/{self.stage}/photos-bucket-suffix"
+
+    @property
+    def legacy_photos_bucket_name(self) -> str:
+        """What the photos bucket was called before issue 18 (the account id showed in uploads)."""
+        return f"{self.prefix}-photos-{self.account}"
+
+    # S3 bucket names are global: the account id keeps two deployments apart — except the photos
+    # bucket's, which the public sees (module docstring).
     @property
     def photos_bucket(self) -> BucketSpec:
+        if self.photos_bucket_suffix:
+            name = f"{self.prefix}-photos-{self.photos_bucket_suffix}"
+        elif self.stage == LOCAL_STAGE:
+            name = f"{self.prefix}-photos"
+        else:
+            raise UnresolvedNameError(
+                f"the {self.stage} stage's photos bucket suffix is not resolved: read "
+                f"{self.photos_bucket_suffix_parameter} first (infra.photo_bucket.resolve)"
+            )
         return BucketSpec(
-            name=f"{self.prefix}-photos-{self.account}",
+            name=name,
             cors_origins=self.site_origins,
             expire_prefix=PHOTO_UPLOAD_PREFIX,
             expire_after_days=PHOTO_RETENTION_DAYS,
@@ -241,9 +278,24 @@ class Stage:
 
 
 def stage(
-    name: str, account: str, region: str = DEFAULT_REGION, site_origins: tuple[str, ...] = ()
+    name: str,
+    account: str,
+    region: str = DEFAULT_REGION,
+    site_origins: tuple[str, ...] = (),
+    *,
+    photos_bucket_suffix: str = "",
 ) -> Stage:
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
+    if photos_bucket_suffix and not PHOTOS_BUCKET_SUFFIX.fullmatch(photos_bucket_suffix):
+        raise ValueError(
+            f"a photos bucket suffix is 6-32 of [0-9a-z], not {photos_bucket_suffix!r}"
+        )
     origins = site_origins or (LOCAL_SITE_ORIGINS if name == LOCAL_STAGE else ())
-    return Stage(stage=name, account=account, region=region, site_origins=origins)
+    return Stage(
+        stage=name,
+        account=account,
+        region=region,
+        site_origins=origins,
+        photos_bucket_suffix=photos_bucket_suffix,
+    )

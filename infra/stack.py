@@ -8,9 +8,9 @@ from typing import Any
 
 import boto3
 
-from infra import provision, workflow
+from infra import photo_bucket, provision, workflow
 from infra.app_config import parameter_path
-from infra.definition import Stage
+from infra.definition import LOCAL_STAGE, Stage
 from stepfunctions.render import render_analysis
 
 
@@ -37,6 +37,7 @@ def apply_foundation(clients: Clients, stage: Stage) -> provision.Report:
     s3, ddb, ssm = clients("s3"), clients("dynamodb"), clients("ssm")
     for bucket in stage.buckets:
         provision.ensure_bucket(s3, bucket, stage.region, stage.tags, report)
+    photo_bucket.retire_legacy_bucket(s3, stage, report)
     for table in stage.tables:
         provision.ensure_table(ddb, table, stage.tags, report)
     for secret in stage.secrets:
@@ -73,6 +74,15 @@ def destroy(clients: Clients, stage: Stage) -> provision.Report:
     )
     for table in stage.tables:
         provision.delete_table(clients("dynamodb"), table.name, report)
-    for bucket in stage.buckets:
-        provision.empty_and_delete_bucket(clients("s3"), bucket.name, report)
+    # A deployed stage's photos bucket is named only once its suffix was read (``resolve``):
+    # a stage that never had one has none; one from before issue 18 has the account-named one.
+    buckets = [stage.models_bucket.name, stage.site_bucket.name]
+    if stage.photos_bucket_named:
+        buckets.insert(0, stage.photos_bucket.name)
+    if stage.stage != LOCAL_STAGE:
+        buckets.append(stage.legacy_photos_bucket_name)
+    for name in buckets:
+        provision.empty_and_delete_bucket(clients("s3"), name, report)
+    if stage.stage != LOCAL_STAGE:
+        provision.delete_parameters(clients("ssm"), [stage.photos_bucket_suffix_parameter], report)
     return report

@@ -6,8 +6,9 @@ deep links to `/index.html`; the `/api/*` behaviour forwards to API Gateway unch
 secret custom origin header the API checks, and no error rewriting. `make run` needs the same
 shape so the browser, the router and the API client behave as they will in AWS:
 
-- `/api/*`: proxied to the API origin as is (method, path, query, headers, body, streamed both
-  ways), hop-by-hop headers dropped, `X-Origin-Verify: <secret>` set (overwriting any viewer
+- `/api/*` and `/api` (two behaviours in production: `/api/*` does not match `/api`): proxied
+  to the API origin as is (method, path, query, headers, body, streamed both ways), hop-by-hop
+  headers dropped, `X-Origin-Verify: <secret>` set (overwriting any viewer
   copy, as CloudFront does with custom origin headers). Origin status codes and bodies pass
   through untouched; an unreachable origin is a 502 `{"Code": "BadGateway", ...}`, a slow one
   a 504.
@@ -41,7 +42,7 @@ from types import FrameType, TracebackType
 from typing import Any
 
 from localaws.defaults import FAKE_CREDENTIALS, REGION
-from localaws.spa_rewrite import API_PREFIX, rewrite_uri
+from localaws.spa_rewrite import is_api_path, rewrite_uri
 
 LOG = logging.getLogger(__name__)
 ORIGIN_VERIFY_HEADER = "X-Origin-Verify"
@@ -135,7 +136,7 @@ class CloudFrontHandler(BaseHTTPRequestHandler):
             self._send_json(400, "BadRequest", str(exc))
             return
         path = urllib.parse.urlsplit(self.path).path
-        if path.startswith(API_PREFIX):
+        if is_api_path(path):
             self._proxy_to_api(body)
         else:
             self._serve_from_bucket(path)

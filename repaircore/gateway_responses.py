@@ -25,7 +25,9 @@ class GatewayResponse(NamedTuple):
 GATEWAY_RESPONSES: Final[dict[str, GatewayResponse]] = {
     "UNAUTHORIZED": GatewayResponse(401, "Unauthorized", "Send a valid credential."),
     "ACCESS_DENIED": GatewayResponse(403, "Forbidden", "This credential may not call this API."),
-    "MISSING_AUTHENTICATION_TOKEN": GatewayResponse(403, "NoSuchRoute", "No such route."),
+    # API Gateway's answer to an unknown path or method (a REST API has no "not found" of its
+    # own): 404 instead of its default 403 "Missing Authentication Token".
+    "MISSING_AUTHENTICATION_TOKEN": GatewayResponse(404, "NoSuchRoute", "No such route."),
     "THROTTLED": GatewayResponse(429, "Throttled", "Too many requests; slow down."),
     "DEFAULT_4XX": GatewayResponse(400, "BadRequest", "The request was refused."),
     "DEFAULT_5XX": GatewayResponse(502, "GatewayError", "The service failed; try again shortly."),

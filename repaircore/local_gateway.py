@@ -3,11 +3,14 @@
 ``chalice local`` is Chalice's stand-in for API Gateway. Its refusals before a view runs (no such
 route: 403 ``{"message": "Missing Authentication Token"}``; an authorizer's 401/403) carry API
 Gateway's *default* bodies, which production replaces with gateway responses
-(``repaircore.gateway_responses``, installed by ``deploy.sh``). A developer's bare
-``cd smartre && chalice local --stage local`` must see what ``make run`` and AWS answer, so each
-app calls ``use_gateway_responses()`` at import: it acts only when the Chalice CLI loads the app
-(``AWS_CHALICE_CLI_MODE``, which Chalice sets and Lambda never does) and costs one environment
-lookup otherwise. The classes it hooks must exist: a Chalice upgrade that moves them fails loudly.
+(``repaircore.gateway_responses``, installed by ``deploy.sh``). An unknown route is
+``MISSING_AUTHENTICATION_TOKEN`` there (404 ``NoSuchRoute``), not the authorizer's 403: the route
+matcher's refusal is told apart where Chalice raises it (``LocalGateway._generate_lambda_event``).
+A developer's bare ``cd smartre && chalice local --stage local`` must see what ``make run`` and
+AWS answer, so each app calls ``use_gateway_responses()`` at import: it acts only when the Chalice
+CLI loads the app (``AWS_CHALICE_CLI_MODE``, which Chalice sets and Lambda never does) and costs
+one environment lookup otherwise. The classes it hooks must exist: a Chalice upgrade that moves
+them fails loudly.
 """
 
 from __future__ import annotations
@@ -39,7 +42,34 @@ def use_gateway_responses(environ: dict[str, str] | None = None) -> bool:
         if getattr(owner, _MARK, False):
             continue
         _replace_init(owner, response.body().encode())
+    _answer_unknown_routes(chalice.local)
     return True
+
+
+def _answer_unknown_routes(local: Any) -> None:
+    gateway = getattr(local, "LocalGateway", None)
+    generate = getattr(gateway, "_generate_lambda_event", None)
+    if generate is None:
+        raise RuntimeError("chalice.local.LocalGateway moved: revisit repaircore.local_gateway")
+    if getattr(generate, _MARK, False):
+        return
+    response = GATEWAY_RESPONSES["MISSING_AUTHENTICATION_TOKEN"]
+
+    class NoSuchRouteError(local.LocalGatewayException):
+        CODE = response.status
+
+    def _generate_lambda_event(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return generate(self, *args, **kwargs)
+        except ValueError as exc:  # RouteMatcher.match_route: no route has this path
+            headers = {
+                "Content-Type": "application/json",
+                "x-amzn-ErrorType": "MissingAuthenticationTokenException",
+            }
+            raise NoSuchRouteError(headers, response.body().encode()) from exc
+
+    setattr(_generate_lambda_event, _MARK, True)
+    gateway._generate_lambda_event = _generate_lambda_event  # type: ignore[union-attr]
 
 
 def _replace_init(owner: Any, body: bytes) -> None:

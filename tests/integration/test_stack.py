@@ -3,6 +3,8 @@ deep links load the SPA, and API errors keep their status."""
 
 from __future__ import annotations
 
+import pytest
+
 from localaws.stack import LocalStack
 from tests.support.http import call
 
@@ -30,6 +32,36 @@ def test_api_errors_are_not_rewritten_to_the_app(stack: LocalStack) -> None:
     assert reply.status == 404
     assert reply.headers["content-type"].startswith("application/json")
     assert "Code" in reply.json
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "credential"),
+    [
+        ("GET", "/api/nope", None),
+        ("GET", "/api", None),
+        ("GET", "/api/", None),
+        ("POST", "/api/nope/deeper", "Bearer not-a-token"),
+    ],
+)
+def test_an_unknown_api_path_is_a_json_404_no_such_route_through_the_site(
+    stack: LocalStack, method: str, path: str, credential: str | None
+) -> None:
+    # API Gateway's MISSING_AUTHENTICATION_TOKEN, as deploy.sh sets it; never the SPA page.
+    headers = {"Authorization": credential} if credential else {}
+
+    reply = call(method, f"{stack.site_url}{path}", body={}, headers=headers)
+
+    assert reply.status == 404, reply.data[:200]
+    assert reply.headers["content-type"].startswith("application/json")
+    assert reply.json == {"Code": "NoSuchRoute", "Message": "No such route."}
+
+
+def test_both_apis_answer_an_unknown_path_with_404_no_such_route(stack: LocalStack) -> None:
+    # Directly, as API Gateway answers before any code (the origin guard included) runs.
+    for url in (stack.smartre_url, stack.repairapp_url):
+        reply = call("GET", f"{url}/api/nope")
+
+        assert (reply.status, reply.json["Code"]) == (404, "NoSuchRoute"), url
 
 
 def test_a_missing_asset_is_a_404_not_the_app(stack: LocalStack) -> None:

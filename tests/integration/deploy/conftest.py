@@ -22,10 +22,13 @@ from typing import Any
 import pytest
 
 from infra import request_log
+from localaws.defaults import ACCOUNT_ID
 from localaws.server import Emulator, start_emulator
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 STAGE = "dev"
+# A stage deployed before issue 18 named its photos bucket after the account.
+LEGACY_PHOTOS_BUCKET = f"repairapp-{STAGE}-photos-{ACCOUNT_ID}"
 REPORT_ACTIONS = ("created", "updated", "unchanged", "deleted", "disabled", "absent")
 
 
@@ -112,7 +115,14 @@ def run_deploy(workspace: Path, emulator: Emulator, *args: str) -> DeployRun:
 
 @pytest.fixture(scope="package")
 def deploys(workspace: Path, aws: Emulator) -> tuple[DeployRun, DeployRun]:
-    """The stage deployed twice: the first run creates, the second must change nothing."""
+    """The stage deployed twice: the first run creates, the second must change nothing.
+
+    Before, a photo in the account-named photos bucket of a stage deployed before issue 18: the
+    deploy must move uploads to the new bucket and keep the old one until its photos expire."""
+    aws.client("s3").create_bucket(
+        Bucket=LEGACY_PHOTOS_BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    aws.client("s3").put_object(Bucket=LEGACY_PHOTOS_BUCKET, Key="uploads/old/photo", Body=b"x")
     first = run_deploy(workspace, aws, STAGE)
     assert first.returncode == 0, first.output[-6000:]
     second = run_deploy(workspace, aws, STAGE)

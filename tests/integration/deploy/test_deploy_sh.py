@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 
-from infra import bytecode, cloudfront, monitoring, request_log, slimming
-from infra.definition import stage
+from infra import bytecode, cloudfront, monitoring, photo_bucket, request_log, slimming
+from infra.definition import Stage, stage
 from infra.gateway_responses import GATEWAY_RESPONSES
+from infra.provision import Report
 from localaws.defaults import ACCOUNT_ID
 from localaws.server import Emulator
-from tests.integration.deploy.conftest import STAGE, DeployRun, run_deploy
+from tests.integration.deploy.conftest import LEGACY_PHOTOS_BUCKET, STAGE, DeployRun, run_deploy
 
 pytestmark = [pytest.mark.deploy, pytest.mark.slow]
 
@@ -36,6 +37,11 @@ FUNCTIONS = {
     "repairapp-dev",
     "repairapp-dev-send_pending_feedback",
 }
+
+
+def named(aws: Emulator) -> Stage:
+    """DEV with its photos bucket's suffix, read from the emulator's SSM as the deploy reads it."""
+    return photo_bucket.resolve(aws.client("ssm"), DEV, Report(), create=False)
 
 
 def deployed(workspace: Path, app: str) -> dict[str, dict[str, Any]]:
@@ -119,15 +125,38 @@ def test_buckets_are_private_and_the_photo_bucket_takes_uploads_from_the_site(
 ) -> None:
     s3 = aws.client("s3")
     found, _ = distribution(aws)
-    photos = DEV.photos_bucket.name
+    dev = named(aws)
+    photos = dev.photos_bucket.name
 
-    for bucket in DEV.buckets:
+    for bucket in dev.buckets:
         block = s3.get_public_access_block(Bucket=bucket.name)["PublicAccessBlockConfiguration"]
         assert all(block.values()), bucket.name
     cors = s3.get_bucket_cors(Bucket=photos)["CORSRules"]
     rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=photos)["Rules"]}
     assert cors[0]["AllowedOrigins"] == [f"https://{found.domain_name}"]
     assert rules["expire-raw-photos"]["Expiration"]["Days"] == 7
+
+
+def test_the_photos_bucket_is_named_without_the_account_and_kept_by_the_second_run(
+    aws: Emulator, workspace: Path, deploys: tuple[DeployRun, DeployRun]
+) -> None:
+    first, second = deploys
+    dev = named(aws)
+    photos = dev.photos_bucket.name
+    parameter = f"ssm:{DEV.photos_bucket_suffix_parameter}"
+    app_config = json.loads((workspace / "smartre" / ".chalice" / "config.json").read_text())
+    policy = (workspace / "smartre" / ".chalice" / "policy-dev.json").read_text()
+    s3 = aws.client("s3")
+
+    assert ACCOUNT_ID not in photos
+    assert app_config["stages"]["dev"]["environment_variables"]["PHOTOS_BUCKET_NAME"] == photos
+    assert f"arn:aws:s3:::{photos}" in policy
+    assert LEGACY_PHOTOS_BUCKET not in policy
+    assert ("created", parameter) in first.report_lines()
+    assert [line for line in second.report_lines() if line[1] == parameter] == []  # only read
+    # The stage from before keeps its old bucket until the 7-day rule has emptied it.
+    assert s3.list_objects_v2(Bucket=LEGACY_PHOTOS_BUCKET)["KeyCount"] == 1
+    assert s3.list_objects_v2(Bucket=photos)["KeyCount"] == 0
 
 
 def test_only_this_distribution_may_read_the_site_bucket(
@@ -167,6 +196,7 @@ def test_the_distribution_guards_the_site_and_the_api(
     assert [a["EventType"] for a in default["FunctionAssociations"]["Items"]] == ["viewer-request"]
     assert config["CustomErrorResponses"]["Quantity"] == 0
     assert api["PathPattern"] == "/api/*"
+    assert config["CacheBehaviors"]["Items"][1] == {**api, "PathPattern": "/api"}
     assert api["FunctionAssociations"]["Quantity"] == 0
     assert api["CachePolicyId"] == cloudfront.CACHING_DISABLED_POLICY_ID
     assert api["OriginRequestPolicyId"] == cloudfront.ALL_VIEWER_EXCEPT_HOST_HEADER_POLICY_ID

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from localaws.defaults import ACCOUNT_ID
 from localaws.stack import LocalStack
 from tests.integration.repairapp.conftest import RepairApp
-from tests.support.http import call
+from tests.support.http import Reply, call, upload
 
 DESCRIPTION = "The laptop does not start; the charger light stays off since it fell."
 
@@ -72,6 +74,41 @@ def test_a_photo_becomes_a_tracked_request_and_a_fixed_repair_teaches_smartre(
     rows = list(csv.DictReader(io.StringIO(export.data.decode())))
     assert any(r["product_category"] == "Laptop" and r["repair_status"] == "Fixed" for r in rows)
     assert b"Jonas" not in export.data
+
+
+def test_no_public_answer_carries_the_account_id(repairapp: RepairApp, laptop_jpeg: bytes) -> None:
+    # Given the emulator's account id, which named the photos bucket before issue 18
+    account = ACCOUNT_ID.encode()
+    answers: dict[str, Reply] = {}
+
+    # When a citizen goes the whole public way: upload, triage, request, tracking, analysis
+    ticket = repairapp.post("/api/uploads", {"contentType": "image/jpeg"})
+    answers["upload ticket"] = ticket
+    answers["upload to S3"] = upload(ticket.json, laptop_jpeg)
+    body = {"imageId": ticket.json["imageId"], "description": DESCRIPTION, "language": "en"}
+    answers["triage"] = triage = repairapp.triage(body)
+    analysis_id = triage.json["analysisId"]
+    answers["analysis"] = repairapp.get(
+        f"/api/analyses/{analysis_id}", **{"X-Analysis-Token": triage.json["analysisToken"]}
+    )
+    answers["request"] = created = repairapp.submit(analysis_id)
+    answers["tracking"] = repairapp.get(
+        f"/api/repairs/{created.json['repairId']}",
+        **{"X-Tracking-Token": created.json["trackingToken"]},
+    )
+    for path in ("/api/health", "/api/vocabulary", "/api/nope", "/api"):
+        answers[path] = repairapp.get(path)
+
+    # Then none of them names the account: not in a body, a header, or the signed upload policy
+    assert answers["upload ticket"].status == 201
+    assert answers["upload to S3"].status in (200, 204)
+    assert (answers["triage"].status, answers["request"].status) == (201, 201)
+    policy = base64.b64decode(ticket.json["fields"]["policy"])
+    assert b"repairapp-local-photos" in policy  # the bucket is named in it, without the account
+    assert account not in policy
+    for what, reply in answers.items():
+        assert account not in reply.data, what
+        assert account not in repr(reply.headers).encode(), what
 
 
 def test_a_direct_call_to_the_api_origin_is_refused(repairapp: RepairApp) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from localaws.spa_rewrite import rewrite_uri
+from localaws.spa_rewrite import is_api_path, rewrite_uri
 
 FUNCTION = Path(__file__).resolve().parents[3] / "infra" / "cloudfront" / "spa_rewrite.js"
 
@@ -33,7 +33,7 @@ EXPECTED = {
     "/api/repairs": "/api/repairs",
     "/api/repairs/unknown": "/api/repairs/unknown",
     "/api/": "/api/",
-    "/api": "/index.html",
+    "/api": "/api",
     "/apiary": "/index.html",
     "/caf%C3%A9/menu": "/index.html",
     "/img/caf%C3%A9.png": "/img/caf%C3%A9.png",
@@ -56,6 +56,26 @@ process.stdout.write(JSON.stringify(out));
 @pytest.mark.parametrize(("uri", "expected"), EXPECTED.items())
 def test_emulator_rewrites_spa_routes_and_leaves_assets_and_api(uri: str, expected: str) -> None:
     assert rewrite_uri(uri) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "to_the_api"),
+    [
+        ("/api", True),
+        ("/api/", True),
+        ("/api/nope", True),
+        ("/api/repairs/rp_x", True),
+        ("/apiary", False),
+        ("/api.html", False),
+        ("/", False),
+        ("/staff/api", False),
+    ],
+)
+def test_the_emulator_sends_api_and_everything_under_it_to_the_api_origin(
+    path: str, to_the_api: bool
+) -> None:
+    # Production's behaviours `/api/*` and `/api` (CloudFront path patterns are case-sensitive).
+    assert is_api_path(path) is to_the_api
 
 
 def test_cloudfront_function_applies_the_same_mapping_as_the_emulator() -> None:

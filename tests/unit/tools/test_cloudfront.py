@@ -53,6 +53,14 @@ def test_the_api_is_uncached_behind_the_origin_secret() -> None:
     ]
 
 
+def test_the_bare_api_path_goes_to_the_api_not_the_site() -> None:
+    # `/api/*` does not match `/api`: without a behaviour of its own the SPA page answered it.
+    api, bare = config()["CacheBehaviors"]["Items"]
+
+    assert bare["PathPattern"] == "/api"
+    assert {**bare, "PathPattern": "/api/*"} == api
+
+
 def test_belgium_only_https_and_a_day_of_caching_for_the_site() -> None:
     wanted = config()
 

@@ -27,7 +27,7 @@ from infra.definition import stage
 from infra.gateway_responses import GATEWAY_RESPONSES
 from stepfunctions.render import placeholders, render_analysis, task_lambda_arns
 
-DEV = stage("dev", "123456789012")
+DEV = stage("dev", "123456789012", photos_bucket_suffix="0123456789abcdef")
 TOPIC = alerts.topic_arn(DEV)
 FUNCTION_ARN = "arn:aws:cloudfront::123456789012:function/repairapp-dev-spa-rewrite"
 DISTRIBUTION_ARN = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE"

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from infra import app_config
-from infra.definition import LOCAL_ACCOUNT, PHOTO_RETENTION_DAYS, stage
+from infra import app_config, photo_bucket
+from infra.definition import LOCAL_ACCOUNT, PHOTO_RETENTION_DAYS, UnresolvedNameError, stage
+from infra.provision import Report
 from infra.stack import Clients, apply_foundation, destroy
 from repaircore import clients
 
@@ -26,7 +27,10 @@ def aws() -> Iterator[Clients]:
 
 @pytest.fixture
 def dev(aws: Clients) -> Any:
-    return stage("dev", LOCAL_ACCOUNT, site_origins=(SITE,))
+    # As `python -m infra` does before any step: the photos bucket's suffix, from SSM.
+    return photo_bucket.resolve(
+        aws("ssm"), stage("dev", LOCAL_ACCOUNT, site_origins=(SITE,)), Report()
+    )
 
 
 def test_a_second_apply_changes_nothing(aws: Clients, dev: Any) -> None:
@@ -106,6 +110,75 @@ def test_destroy_leaves_nothing_behind(aws: Clients, dev: Any) -> None:
     assert aws("dynamodb").list_tables()["TableNames"] == []
     assert aws("cognito-idp").list_user_pools(MaxResults=10)["UserPools"] == []
     assert aws("ssm").describe_parameters()["Parameters"] == []
+
+
+def test_no_bucket_an_upload_names_carries_the_account_id(aws: Clients, dev: Any) -> None:
+    local = stage("local", LOCAL_ACCOUNT)
+
+    for spec in (dev, local):
+        assert LOCAL_ACCOUNT not in spec.photos_bucket.name
+        assert LOCAL_ACCOUNT not in app_config.environment("smartre", spec)["PHOTOS_BUCKET_NAME"]
+    assert dev.photos_bucket.name == f"repairapp-dev-photos-{dev.photos_bucket_suffix}"
+    assert len(dev.photos_bucket_suffix) == 16
+
+
+def test_the_suffix_is_generated_once_per_stage_and_kept(aws: Clients, dev: Any) -> None:
+    again = photo_bucket.resolve(aws("ssm"), stage("dev", LOCAL_ACCOUNT), report := Report())
+    prod = photo_bucket.resolve(aws("ssm"), stage("prod", LOCAL_ACCOUNT), Report())
+
+    assert again.photos_bucket.name == dev.photos_bucket.name
+    assert report.actions == []  # read, not created
+    assert prod.photos_bucket_suffix != dev.photos_bucket_suffix
+
+
+def test_a_deployed_stage_cannot_name_its_photos_bucket_before_reading_the_suffix(
+    aws: Clients,
+) -> None:
+    unresolved = stage("dev", LOCAL_ACCOUNT)
+
+    with pytest.raises(UnresolvedNameError):
+        _ = unresolved.photos_bucket
+    # Removal never generates a name: a stage that never had one keeps none.
+    removing = photo_bucket.resolve(aws("ssm"), unresolved, Report(), create=False)
+    assert not removing.photos_bucket_named
+    assert aws("ssm").describe_parameters()["Parameters"] == []
+
+
+def test_an_existing_stage_moves_to_the_new_bucket_and_retires_the_old_one_once_empty(
+    aws: Clients, dev: Any
+) -> None:
+    # Given a stage deployed before: its photos bucket is named after the account, with a photo
+    s3 = aws("s3")
+    legacy = dev.legacy_photos_bucket_name
+    s3.create_bucket(Bucket=legacy, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_object(Bucket=legacy, Key="uploads/old/photo", Body=b"x")
+
+    # When it is deployed again, then again after the old photo expired
+    while_full = apply_foundation(aws, dev)
+    s3.delete_object(Bucket=legacy, Key="uploads/old/photo")  # what the 7-day rule does
+    once_empty = apply_foundation(aws, dev)
+
+    # Then uploads have the new bucket at once; the old one goes when its photos have
+    names = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    assert dev.photos_bucket.name in names
+    assert legacy not in names
+    assert (f"s3://{legacy} (old photos bucket, deleted once its photos expire)", "unchanged") in (
+        while_full.actions
+    )
+    assert (f"s3://{legacy} (old photos bucket)", "deleted") in once_empty.actions
+
+
+def test_destroy_removes_an_old_account_named_photos_bucket_too(aws: Clients, dev: Any) -> None:
+    apply_foundation(aws, dev)
+    legacy = dev.legacy_photos_bucket_name
+    aws("s3").create_bucket(
+        Bucket=legacy, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    aws("s3").put_object(Bucket=legacy, Key="uploads/old/photo", Body=b"x")
+
+    destroy(aws, dev)
+
+    assert aws("s3").list_buckets()["Buckets"] == []
 
 
 @pytest.mark.parametrize("app", app_config.APPS)

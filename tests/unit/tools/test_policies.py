@@ -8,7 +8,7 @@ from typing import Any
 from infra import policies
 from infra.definition import stage
 
-DEV = stage("dev", "123456789012")
+DEV = stage("dev", "123456789012", photos_bucket_suffix="0123456789abcdef")
 
 
 def statement(policy: dict[str, Any], sid: str) -> dict[str, Any]:
