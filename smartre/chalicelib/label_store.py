@@ -22,7 +22,7 @@ class LabelStore:
         self._client = client
         self.table = table
 
-    def add(self, label: Mapping[str, Any], increments: Mapping[str, int]) -> None:
+    def add(self, label: Mapping[str, Any], increments: Mapping[str, float]) -> None:
         """Store ``label`` once and add ``increments`` to the counts, atomically."""
         if not increments:
             self.table.put(label, if_absent=True)

@@ -97,6 +97,24 @@ def _barrier_dict(prediction: Any) -> dict[str, Any] | None:
     return {**top3[0], "top3": top3}
 
 
+def _unadapted_dict(category: str | None, prediction: Any) -> dict[str, Any]:
+    """The model's prediction before this deployment's adaptation, for ``category``: a feedback
+    label on this analysis adds it to the adaptation state's sums (`services.adaptation`)."""
+    fixed, repairable, end_of_life = prediction.unadapted
+    return {
+        "category": category,
+        "outcome": {
+            "fixed": round(fixed, 6),
+            "repairable": round(repairable, 6),
+            "endOfLife": round(end_of_life, 6),
+        },
+        "barriers": {
+            canonical_barrier(label) or label: round(p, 6)
+            for label, p in prediction.unadapted_barriers
+        },
+    }
+
+
 def _adaptation_counts(model: Any) -> Any:
     """This deployment's adaptation state; without it (database busy) the global model stands."""
     from chalicelib.services import adaptation
@@ -151,14 +169,19 @@ def assess_repair(event: dict[str, Any], context: Any) -> dict[str, Any]:
         categories = list(dict.fromkeys([*PHOTO_CATEGORIES, *text_top]))
         predictions = model.predict_for_categories(categories=categories, **args)
         by_category = {
-            category: {**_outcome_dict(p), "barrier": _barrier_dict(p)}
-            for category, p in predictions.items()
+            name: {
+                **_outcome_dict(p),
+                "barrier": _barrier_dict(p),
+                "unadapted": _unadapted_dict(name, p),
+            }
+            for name, p in predictions.items()
         }
     warnings = safety.screen(request.get("description"), request.get("language"))
     return {
         "status": "ok",
         "outcome": _outcome_dict(prediction),
         "barrier": _barrier_dict(prediction),
+        "unadapted": _unadapted_dict(category, prediction),
         "outcomeByCategory": by_category,
         "categoryFromText": from_text,
         "safetyWarnings": [asdict(w) for w in warnings],

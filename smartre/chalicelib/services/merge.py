@@ -102,9 +102,11 @@ def merge(
     barrier: dict[str, Any] | None = None
     from_text = assessment.get("categoryFromText") if assessed else None
     fused = fused_category(photo, from_text) if not request.get("productCategory") else None
+    unadapted: Mapping[str, Any] | None = None
     if assessed:
         outcome = with_prediction(assessment["outcome"])
         barrier = assessment.get("barrier")
+        unadapted = assessment.get("unadapted")
         by_category = assessment.get("outcomeByCategory")
         if by_category and not request.get("productCategory") and photo_ok:
             recognised = bool(photo["productCategory"].get("recognised"))
@@ -114,9 +116,11 @@ def merge(
                 outcome = with_prediction(mixed)
                 top = (fused[0] if fused is not None else photo["productCategory"])["label"]
                 barrier = by_category.get(top, {}).get("barrier", barrier)
+                unadapted = by_category.get(top, {}).get("unadapted", unadapted)
             elif (named := confident_text_label(from_text)) in by_category:
                 outcome = with_prediction(by_category[str(named)])  # the words name the item
                 barrier = by_category[str(named)].get("barrier", barrier)
+                unadapted = by_category[str(named)].get("unadapted", unadapted)
 
     safety = assessment.get("safetyWarnings") if assessed else list(fallback_safety)
     versions = dict(assessment.get("modelVersions", {})) if assessed else {}
@@ -136,6 +140,9 @@ def merge(
         "partial": bool(missing),
         "missing": missing,
         "modelVersions": versions,
+        # What the global model said before this deployment's adaptation, for the answer's
+        # category: a label on this analysis adds it to the adaptation state (adaptation.py).
+        "unadapted": dict(unadapted) if unadapted and outcome is not None else None,
         "inputs": {
             "imageId": request.get("imageId"),
             "description": request.get("description"),

@@ -123,3 +123,67 @@ def test_a_category_only_label_is_stored_but_not_counted(
 
     assert response.status_code == 201
     assert counts().labels == 0
+
+
+UNADAPTED = {
+    "category": "Lamp",
+    "outcome": {"fixed": 0.5, "repairable": 0.2, "endOfLife": 0.3},
+    "barriers": {"Item too worn out": 0.75, "Spare parts not available": 0.25},
+}
+
+
+def test_a_label_adds_the_models_pre_adaptation_probabilities(
+    client: Client, auth: dict[str, str]
+) -> None:
+    # Given an analysis that stored what the model said before adaptation, for a lamp
+    store_analysis(analysis_id(6), unadapted=UNADAPTED)
+
+    # When the repair ends its life for a worn-out item
+    send(
+        client,
+        auth,
+        analysis_id(6),
+        {"outcome": "End of life", "barrier": "Too worn out"},
+        "unadapted-6-eol",
+    )
+
+    # Then its probabilities are summed overall, for the lamp and for the barriers
+    state = counts(("Item too worn out", "Spare parts not available"))
+    expected = {"Fixed": 0.5, "Repairable": 0.2, "End of life": 0.3}
+    assert state.predicted == expected
+    assert state.predicted_by_category == {"Lamp": expected}
+    assert state.predicted_barriers == {
+        "Item too worn out": 0.75,
+        "Spare parts not available": 0.25,
+    }
+
+
+def test_a_corrected_category_gets_no_probabilities_predicted_for_another(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(7), unadapted=UNADAPTED)
+
+    send(
+        client,
+        auth,
+        analysis_id(7),
+        {"outcome": "Fixed", "productCategory": "Kettle"},
+        "unadapted-7-kettle",
+    )
+
+    state = counts()
+    assert state.predicted == {"Fixed": 0.5, "Repairable": 0.2, "End of life": 0.3}
+    assert state.predicted_by_category == {}
+    assert state.predicted_barriers == {}  # no barrier: the item did not end its life
+
+
+def test_an_analysis_without_pre_adaptation_probabilities_only_counts(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(8))
+
+    send(client, auth, analysis_id(8), {"outcome": "Fixed"}, "no-unadapted-8")
+
+    state = counts()
+    assert state.overall == {"Fixed": 1.0}
+    assert state.predicted == {}
