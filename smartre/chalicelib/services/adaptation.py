@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import resources
+from chalicelib.label_store import STATE_MAX_AGE_SECONDS
 from repaircore.vocabulary import canonical_barrier
 
 if TYPE_CHECKING:  # numpy stays out of the API handler's cold start (feedback imports this)
@@ -118,5 +119,8 @@ def counts_from_item(item: Mapping[str, Any], model_barriers: Iterable[str] = ()
     )
 
 
-def current_counts(model_barriers: Iterable[str] = ()) -> OutcomeCounts:
-    return counts_from_item(resources.label_store().counts(), model_barriers)
+def current_counts(
+    model_barriers: Iterable[str] = (), max_age: float = STATE_MAX_AGE_SECONDS
+) -> OutcomeCounts:
+    """The state, as read by this container at most ``max_age`` seconds ago."""
+    return counts_from_item(resources.label_store().counts(max_age), model_barriers)

@@ -187,3 +187,38 @@ def test_an_analysis_without_pre_adaptation_probabilities_only_counts(
     state = counts()
     assert state.overall == {"Fixed": 1.0}
     assert state.predicted == {}
+
+
+def _store_with_clock(now: list[float]) -> Any:
+    from chalicelib import resources
+    from chalicelib.label_store import LabelStore
+    from repaircore import clients
+
+    return LabelStore(clients.client("dynamodb"), resources.labels(), clock=lambda: now[0])
+
+
+def _label(n: int) -> dict[str, Any]:
+    return {"analysisId": analysis_id(n), "labelId": f"lb_{n}", "truth": {"outcome": "Fixed"}}
+
+
+def test_another_containers_label_is_seen_once_the_read_state_is_old_enough(aws: Any) -> None:
+    # Given a container that has just read the state, and another one that records a label
+    now = [100.0]
+    reader, writer = _store_with_clock(now), _store_with_clock(now)
+    assert reader.counts(max_age=2.0) == {}
+    writer.add(_label(9), {"labels": 1, "status|Fixed": 1})
+
+    # Then the reader reuses what it read for up to max_age seconds, then reads again
+    now[0] += 1.9
+    assert reader.counts(max_age=2.0) == {}
+    now[0] += 0.1
+    assert reader.counts(max_age=2.0)["labels"] == 1
+
+
+def test_a_containers_own_label_is_seen_at_once(aws: Any) -> None:
+    store = _store_with_clock([100.0])
+    assert store.counts(max_age=2.0) == {}
+
+    store.add(_label(10), {"labels": 1, "status|Fixed": 1})
+
+    assert store.counts(max_age=2.0)["labels"] == 1
