@@ -350,7 +350,9 @@ class Table:
         params.update(expr.params())
         return params
 
-    def add_request(self, key: Mapping[str, Any], increments: Mapping[str, int]) -> dict[str, Any]:
+    def add_request(
+        self, key: Mapping[str, Any], increments: Mapping[str, float]
+    ) -> dict[str, Any]:
         """The ``Update`` parameters adding ``increments`` to number attributes (created at 0).
 
         ``ADD`` commutes, so concurrent writers never lose each other's counts.

@@ -5,8 +5,9 @@
 Rows are taken in `event_date` order (undated rows last, in file order). Each row is predicted
 from the adaptation state built so far, written, and only then is its real outcome applied as a
 label, with the same code SmartRe runs (`chalicelib.ml.adaptation`): nothing a row is scored with
-has seen that row. The CSV has `id,p_fixed,p_repairable,p_end_of_life,predicted_status,
-predicted_barrier,barrier_top3` (`barrier_top3` joins three barriers with `;`).
+has seen that row. Like SmartRe's label update, each label adds the row's pre-adaptation
+probabilities to the state's sums. The CSV has `id,p_fixed,p_repairable,p_end_of_life,
+predicted_status,predicted_barrier,barrier_top3` (`barrier_top3` joins three barriers with `;`).
 
 `replay_scores` is the same loop over precomputed probabilities, used by the model card's
 leave-one-network-out evaluation.
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,16 +59,23 @@ def replay_scores(
     category_prior = np.empty_like(status)
     barrier_prior = np.empty_like(barrier)
     for i, record in enumerate(records):
-        ratio = shift.status_ratio(counts, record.category)
-        out_status[i] = status[i] * ratio / (status[i] * ratio).sum()
-        overall_ratio = shift.status_ratio(counts, None)
-        prior[i] = shift.train_prior * overall_ratio
+        out_status[i] = shift.adjust_status(status[i], counts, record.category)
+        out_barrier[i] = shift.adjust_barriers(barrier[i], counts)
+        # The baselines are the smoothed label counts alone (no model, so no predicted sums).
+        counted = replace(counts, predicted={}, predicted_by_category={}, predicted_barriers={})
+        prior[i] = shift.overall_prior(counts)
         category_train = shift._category_train_prior(record.category)
+        ratio = shift.status_ratio(counted, record.category)
         category_prior[i] = category_train * ratio / (category_train * ratio).sum()
-        barrier_ratio = shift.barrier_ratio(counts)
-        out_barrier[i] = barrier[i] * barrier_ratio / (barrier[i] * barrier_ratio).sum()
-        barrier_prior[i] = shift.barrier_prior * barrier_ratio
-        counts = apply_label(counts, record.category, record.status, record.barrier)
+        barrier_prior[i] = shift.barrier_prior * shift.barrier_ratio(counted)
+        counts = apply_label(
+            counts,
+            record.category,
+            record.status,
+            record.barrier,
+            status[i],
+            dict(zip(shift.barriers, barrier[i], strict=True)),
+        )
     return Replayed(out_status, out_barrier, prior, category_prior, barrier_prior)
 
 
@@ -83,7 +91,14 @@ def replay_file(records_csv: Path, out: Path, model: OutcomeModel | None = None)
                 record.problem, record.category, record.brand, record.age_years, counts=counts
             )
             writer.writerow(outcome_row(record.id, prediction))
-            counts = apply_label(counts, record.category, record.status, record.barrier)
+            counts = apply_label(
+                counts,
+                record.category,
+                record.status,
+                record.barrier,
+                prediction.unadapted,
+                dict(prediction.unadapted_barriers),
+            )
             count += 1
     return count
 

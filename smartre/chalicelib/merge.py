@@ -116,9 +116,11 @@ def merge(
     barrier: Barrier | None = None
     from_text = assessment.get("categoryFromText") if assessed else None
     fused = fused_category(photo, from_text) if not request.get("productCategory") else None
+    unadapted: Mapping[str, Any] | None = None
     if assessed:
         outcome = with_prediction(assessment["outcome"])
         barrier = assessment.get("barrier")
+        unadapted = assessment.get("unadapted")
         by_category = assessment.get("outcomeByCategory")
         if by_category and not request.get("productCategory") and photo_ok:
             recognised = bool(photo["productCategory"].get("recognised"))
@@ -129,9 +131,11 @@ def merge(
                 top = (fused[0] if fused is not None else photo["productCategory"])["label"]
                 if top is not None and top in by_category:
                     barrier = by_category[top]["barrier"]
+                    unadapted = by_category[top].get("unadapted", unadapted)
             elif (named := confident_text_label(from_text)) in by_category:
                 outcome = with_prediction(by_category[str(named)])  # the words name the item
                 barrier = by_category[str(named)]["barrier"]
+                unadapted = by_category[str(named)].get("unadapted", unadapted)
 
     safety = assessment.get("safetyWarnings") if assessed else list(fallback_safety)
     versions: dict[str, str | None] = {**assessment.get("modelVersions", {})} if assessed else {}
@@ -151,6 +155,9 @@ def merge(
         "partial": bool(missing),
         "missing": missing,
         "modelVersions": versions,
+        # What the global model said before this deployment's adaptation, for the answer's
+        # category: a label on this analysis adds it to the adaptation state (adaptation.py).
+        "unadapted": dict(unadapted) if unadapted and outcome is not None else None,
         "inputs": {
             "imageId": request.get("imageId"),
             "description": request.get("description"),

@@ -198,6 +198,28 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": {"type": ["string", "null"]},
             },
+            "unadapted": nullable(
+                {
+                    "type": "object",
+                    "description": "The outcome model's answer before this deployment's "
+                    "adaptation state (modelVersions.adaptation), for `category`; a feedback "
+                    "label adds it to the state.",
+                    "required": ["category", "outcome", "barriers"],
+                    "properties": {
+                        "category": {"type": ["string", "null"]},
+                        "outcome": {
+                            "type": "object",
+                            "required": ["fixed", "repairable", "endOfLife"],
+                            "properties": {
+                                "fixed": _probability(),
+                                "repairable": _probability(),
+                                "endOfLife": _probability(),
+                            },
+                        },
+                        "barriers": {"type": "object", "additionalProperties": _probability()},
+                    },
+                }
+            ),
             "inputs": {"type": "object"},
             "timings": {"type": "object"},
             "requestedAt": {"type": "string"},

@@ -41,6 +41,7 @@ from chalicelib.workflow_contract import (
     RankedLabel,
     TextCategory,
     TransientError,
+    Unadapted,
 )
 from repaircore.errors import NotFound, PayloadTooLarge, ServiceUnavailable
 from repaircore.vocabulary import PHOTO_CATEGORIES, canonical_barrier
@@ -108,8 +109,33 @@ def _barrier_dict(prediction: Any) -> Barrier | None:
     return {"label": top3[0]["label"], "confidence": top3[0]["confidence"], "top3": top3}
 
 
-def _category_outcome(prediction: Any) -> CategoryOutcome:
-    return {**_outcome_dict(prediction), "barrier": _barrier_dict(prediction)}
+def _category_outcome(category: str, prediction: Any) -> CategoryOutcome:
+    outcome = _outcome_dict(prediction)
+    return {
+        "fixed": outcome["fixed"],
+        "repairable": outcome["repairable"],
+        "endOfLife": outcome["endOfLife"],
+        "barrier": _barrier_dict(prediction),
+        "unadapted": _unadapted_dict(category, prediction),
+    }
+
+
+def _unadapted_dict(category: str | None, prediction: Any) -> Unadapted:
+    """The model's prediction before this deployment's adaptation, for ``category``: a feedback
+    label on this analysis adds it to the adaptation state's sums (`services.adaptation`)."""
+    fixed, repairable, end_of_life = prediction.unadapted
+    return {
+        "category": category,
+        "outcome": {
+            "fixed": round(fixed, 6),
+            "repairable": round(repairable, 6),
+            "endOfLife": round(end_of_life, 6),
+        },
+        "barriers": {
+            canonical_barrier(label) or label: round(p, 6)
+            for label, p in prediction.unadapted_barriers
+        },
+    }
 
 
 def _adaptation_counts(model: Any) -> Any:
@@ -165,12 +191,13 @@ def assess_repair(event: AssessRepairEvent, context: Any) -> AssessmentPart:
         text_top = [option["label"] for option in from_text["top3"]] if from_text else []
         categories = list(dict.fromkeys([*PHOTO_CATEGORIES, *text_top]))
         predictions = model.predict_for_categories(categories=categories, **args)
-        by_category = {name: _category_outcome(predictions[name]) for name in categories}
+        by_category = {name: _category_outcome(name, predictions[name]) for name in categories}
     warnings = safety.screen(request.get("description"), request.get("language"))
     return {
         "status": "ok",
         "outcome": _outcome_dict(prediction),
         "barrier": _barrier_dict(prediction),
+        "unadapted": _unadapted_dict(category, prediction),
         "outcomeByCategory": by_category,
         "categoryFromText": from_text,
         "safetyWarnings": [asdict(w) for w in warnings],

@@ -154,8 +154,18 @@ class Barrier(TypedDict):
     top3: list[RankedLabel]
 
 
-class CategoryOutcome(Outcome):
-    barrier: Barrier | None
+class Unadapted(TypedDict):
+    """The model's answer before this deployment's adaptation; a feedback label adds it to the
+    adaptation state's sums (`services.adaptation`)."""
+
+    category: str | None
+    outcome: Outcome
+    barriers: dict[str, float]
+
+
+class CategoryOutcome(Outcome, total=False):
+    barrier: Required[Barrier | None]
+    unadapted: Unadapted
 
 
 class AssessmentPart(TypedDict, total=False):
@@ -165,6 +175,7 @@ class AssessmentPart(TypedDict, total=False):
     outcome: Outcome
     barrier: Barrier | None
     outcomeByCategory: dict[str, CategoryOutcome] | None
+    unadapted: Unadapted
     categoryFromText: TextCategory | None
     safetyWarnings: list[dict[str, Any]]
     modelVersions: dict[str, str]

@@ -40,6 +40,9 @@ class OutcomePrediction:
     predicted: str
     barrier: tuple[str, float]
     barrier_top3: tuple[tuple[str, float], ...]
+    # Before this deployment's adaptation state (what the label update adds to the state's sums).
+    unadapted: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    unadapted_barriers: tuple[tuple[str, float], ...] = ()
 
 
 def _softmax(logits: Array) -> Array:
@@ -162,15 +165,27 @@ class OutcomeModel:
             offset = self._offsets_by_key.get((category or "").strip().casefold())
             if offset is not None:
                 logits = logits + offset
-            probabilities = _softmax(logits)
-            barrier_probs = _softmax(barrier_base + self.barrier_coef[:, column])
+            unadapted = _softmax(logits)
+            unadapted_barriers = _softmax(barrier_base + self.barrier_coef[:, column])
+            probabilities, barrier_probs = unadapted, unadapted_barriers
             if counts is not None and counts.labels:
-                probabilities = self.prior_shift.adjust_status(probabilities, counts, category)
-                barrier_probs = self.prior_shift.adjust_barriers(barrier_probs, counts)
-            results[category] = self._prediction(probabilities, barrier_probs)
+                probabilities = self.prior_shift.adjust_status(unadapted, counts, category)
+                barrier_probs = self.prior_shift.adjust_barriers(unadapted_barriers, counts)
+            results[category] = self._prediction(
+                probabilities, barrier_probs, unadapted, unadapted_barriers
+            )
         return results
 
-    def _prediction(self, probabilities: Array, barrier_probs: Array) -> OutcomePrediction:
+    def _prediction(
+        self,
+        probabilities: Array,
+        barrier_probs: Array,
+        unadapted: Array | None = None,
+        unadapted_barriers: Array | None = None,
+    ) -> OutcomePrediction:
+        """The answer; ``unadapted`` (default: the same) is the model's before adaptation."""
+        unadapted = probabilities if unadapted is None else unadapted
+        unadapted_barriers = barrier_probs if unadapted_barriers is None else unadapted_barriers
         fixed, repairable, end_of_life = (float(p) for p in probabilities)
         ranked = np.argsort(-barrier_probs, kind="stable")[:3]
         top3 = tuple((self.barriers[i], float(barrier_probs[i])) for i in ranked)
@@ -181,6 +196,10 @@ class OutcomeModel:
             predicted=STATUSES[int(np.argmax(probabilities))],
             barrier=top3[0],
             barrier_top3=top3,
+            unadapted=(float(unadapted[0]), float(unadapted[1]), float(unadapted[2])),
+            unadapted_barriers=tuple(
+                (name, float(p)) for name, p in zip(self.barriers, unadapted_barriers, strict=True)
+            ),
         )
 
 

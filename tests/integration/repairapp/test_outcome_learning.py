@@ -10,10 +10,12 @@ served, and recorded, with its version.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
 import random
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,17 @@ def _close_as_end_of_life(repairapp: RepairApp, staff: dict[str, str]) -> None:
         assert reply.status == 200, reply.data
         version = reply.json["version"]
     assert reply.json["feedbackStatus"] == "sent"
+
+
+def _state_max_age() -> float:
+    """SmartRe's STATE_MAX_AGE_SECONDS (its `chalicelib` cannot be imported beside RepairApp's)."""
+    path = REPO_ROOT / "smartre" / "chalicelib" / "label_store.py"
+    spec = importlib.util.spec_from_file_location("smartre_label_store", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return float(module.STATE_MAX_AGE_SECONDS)
 
 
 def _labels_in_use(analysis: dict[str, Any]) -> int:
@@ -110,6 +123,8 @@ def test_closed_repairs_teach_the_next_triage_and_a_retrained_model_is_served(
     # When repairers close laptops as end of life
     for _ in range(CLOSED):
         _close_as_end_of_life(repairapp, staff)
+    # (assess_repair's container reuses the state it read for this long: the documented staleness)
+    time.sleep(_state_max_age())
 
     # Then the next triage uses those labels and says End of life more often
     after = _triage(repairapp)

@@ -123,3 +123,102 @@ def test_a_category_only_label_is_stored_but_not_counted(
 
     assert response.status_code == 201
     assert counts().labels == 0
+
+
+UNADAPTED = {
+    "category": "Lamp",
+    "outcome": {"fixed": 0.5, "repairable": 0.2, "endOfLife": 0.3},
+    "barriers": {"Item too worn out": 0.75, "Spare parts not available": 0.25},
+}
+
+
+def test_a_label_adds_the_models_pre_adaptation_probabilities(
+    client: Client, auth: dict[str, str]
+) -> None:
+    # Given an analysis that stored what the model said before adaptation, for a lamp
+    store_analysis(analysis_id(6), unadapted=UNADAPTED)
+
+    # When the repair ends its life for a worn-out item
+    send(
+        client,
+        auth,
+        analysis_id(6),
+        {"outcome": "End of life", "barrier": "Too worn out"},
+        "unadapted-6-eol",
+    )
+
+    # Then its probabilities are summed overall, for the lamp and for the barriers
+    state = counts(("Item too worn out", "Spare parts not available"))
+    expected = {"Fixed": 0.5, "Repairable": 0.2, "End of life": 0.3}
+    assert state.predicted == expected
+    assert state.predicted_by_category == {"Lamp": expected}
+    assert state.predicted_barriers == {
+        "Item too worn out": 0.75,
+        "Spare parts not available": 0.25,
+    }
+
+
+def test_a_corrected_category_gets_no_probabilities_predicted_for_another(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(7), unadapted=UNADAPTED)
+
+    send(
+        client,
+        auth,
+        analysis_id(7),
+        {"outcome": "Fixed", "productCategory": "Kettle"},
+        "unadapted-7-kettle",
+    )
+
+    state = counts()
+    assert state.predicted == {"Fixed": 0.5, "Repairable": 0.2, "End of life": 0.3}
+    assert state.predicted_by_category == {}
+    assert state.predicted_barriers == {}  # no barrier: the item did not end its life
+
+
+def test_an_analysis_without_pre_adaptation_probabilities_only_counts(
+    client: Client, auth: dict[str, str]
+) -> None:
+    store_analysis(analysis_id(8))
+
+    send(client, auth, analysis_id(8), {"outcome": "Fixed"}, "no-unadapted-8")
+
+    state = counts()
+    assert state.overall == {"Fixed": 1.0}
+    assert state.predicted == {}
+
+
+def _store_with_clock(now: list[float]) -> Any:
+    from chalicelib import resources
+    from chalicelib.label_store import LabelStore
+    from repaircore import clients
+
+    return LabelStore(clients.client("dynamodb"), resources.labels(), clock=lambda: now[0])
+
+
+def _label(n: int) -> dict[str, Any]:
+    return {"analysisId": analysis_id(n), "labelId": f"lb_{n}", "truth": {"outcome": "Fixed"}}
+
+
+def test_another_containers_label_is_seen_once_the_read_state_is_old_enough(aws: Any) -> None:
+    # Given a container that has just read the state, and another one that records a label
+    now = [100.0]
+    reader, writer = _store_with_clock(now), _store_with_clock(now)
+    assert reader.counts(max_age=2.0) == {}
+    writer.add(_label(9), {"labels": 1, "status|Fixed": 1})
+
+    # Then the reader reuses what it read for up to max_age seconds, then reads again
+    now[0] += 1.9
+    assert reader.counts(max_age=2.0) == {}
+    now[0] += 0.1
+    assert reader.counts(max_age=2.0)["labels"] == 1
+
+
+def test_a_containers_own_label_is_seen_at_once(aws: Any) -> None:
+    store = _store_with_clock([100.0])
+    assert store.counts(max_age=2.0) == {}
+
+    store.add(_label(10), {"labels": 1, "status|Fixed": 1})
+
+    assert store.counts(max_age=2.0)["labels"] == 1

@@ -160,3 +160,39 @@ def test_similar_records_travel_inside_similar_repairs() -> None:
     result = run(similar=similar, similar_records=[record])
     assert result["similarRepairs"]["records"] == [record]
     assert result["similarRepairs"]["recordCount"] == 10
+
+
+def _unadapted(category: str | None, fixed: float) -> dict[str, Any]:
+    rest = (1 - fixed) / 2
+    return {
+        "category": category,
+        "outcome": {"fixed": fixed, "repairable": rest, "endOfLife": rest},
+        "barriers": {},
+    }
+
+
+def test_the_pre_adaptation_answer_kept_is_the_one_for_the_photos_category() -> None:
+    # Given per-category predictions, each with the model's answer before adaptation
+    by_category = {
+        name: {**entry, "unadapted": _unadapted(name, 0.7 if name == "Lamp" else 0.2)}
+        for name, entry in ASSESSMENT_OK["outcomeByCategory"].items()
+    }
+    assessment = {
+        **ASSESSMENT_OK,
+        "unadapted": _unadapted(None, 0.5),
+        "outcomeByCategory": by_category,
+    }
+
+    # When the photo says Lamp
+    result = run(assessment=assessment)
+
+    # Then the analysis keeps the lamp's (a label on it adds those to the lamp's sums)
+    assert result["unadapted"] == _unadapted("Lamp", 0.7)
+
+
+def test_a_named_category_keeps_the_assessments_pre_adaptation_answer() -> None:
+    assessment = {**ASSESSMENT_OK, "unadapted": _unadapted("Laptop", 0.3)}
+
+    result = run(request={**REQUEST, "productCategory": "Laptop"}, assessment=assessment)
+
+    assert result["unadapted"] == _unadapted("Laptop", 0.3)

@@ -70,3 +70,48 @@ def test_a_label_without_a_known_outcome_only_counts_as_seen() -> None:
     assert counts.labels == 1
     assert counts.overall == {}
     assert counts.version == "labels-1"
+
+
+def test_labels_the_model_already_predicted_on_average_change_nothing(shift: PriorShift) -> None:
+    # Given ten labels whose frequencies are exactly the model's own mean prediction
+    predicted = np.array([0.2, 0.1, 0.7])
+    counts = OutcomeCounts()
+    for outcome in ["Fixed"] * 2 + ["Repairable"] + ["End of life"] * 7:
+        counts = apply_label(counts, "Laptop", outcome, None, predicted)
+
+    # Then the shift the texts already explain is not applied a second time
+    assert shift.status_ratio(counts, None) == pytest.approx(np.ones(3))
+    p = np.array([0.3, 0.3, 0.4])
+    assert shift.adjust_status(p, counts, None) == pytest.approx(p)
+
+
+def test_the_same_labels_without_predictions_would_shift_the_prior(shift: PriorShift) -> None:
+    counts = OutcomeCounts()
+    for outcome in ["Fixed"] * 2 + ["Repairable"] + ["End of life"] * 7:
+        counts = apply_label(counts, "Laptop", outcome, None)
+
+    assert shift.status_ratio(counts, None)[2] > 1.5
+
+
+def test_a_category_is_corrected_until_its_mean_prediction_is_its_frequency(
+    shift: PriorShift,
+) -> None:
+    # Given many laptops the model called 40/20/40 that ended 60 % Fixed, 40 % End of life
+    predicted = np.array([0.4, 0.2, 0.4])
+    counts = OutcomeCounts()
+    for n in range(2000):
+        outcome = "Fixed" if n % 5 < 3 else "End of life"
+        counts = apply_label(counts, "Laptop", outcome, None, predicted)
+
+    adjusted = shift.adjust_status(predicted, counts, "Laptop")
+
+    assert adjusted == pytest.approx([0.6, 0.0, 0.4], abs=0.01)
+
+
+def test_a_barrier_the_model_already_predicts_is_not_boosted(shift: PriorShift) -> None:
+    barriers = {"a": 0.1, "b": 0.1, "c": 0.8}
+    counts = OutcomeCounts()
+    for barrier in ["a"] + ["b"] + ["c"] * 8:
+        counts = apply_label(counts, "Lamp", "End of life", barrier, None, barriers)
+
+    assert shift.barrier_ratio(counts) == pytest.approx(np.ones(3))

@@ -196,3 +196,18 @@ def test_problem_words_are_kept() -> None:
 def test_version_is_a_string(model: OutcomeModel) -> None:
     assert isinstance(model.version, str)
     assert model.version
+
+
+def test_an_adapted_prediction_keeps_the_models_own_answer_beside_it(model: OutcomeModel) -> None:
+    from chalicelib.ml.adaptation import OutcomeCounts, apply_label
+
+    counts = OutcomeCounts()
+    for _ in range(50):
+        counts = apply_label(counts, "Laptop", "End of life", model.barriers[0])
+    bare = model.predict("does not start", "Laptop", None, 4.0)
+
+    adapted = model.predict("does not start", "Laptop", None, 4.0, counts=counts)
+
+    assert adapted.end_of_life > bare.end_of_life
+    assert adapted.unadapted == pytest.approx((bare.fixed, bare.repairable, bare.end_of_life))
+    assert dict(adapted.unadapted_barriers) == pytest.approx(dict(bare.unadapted_barriers))
