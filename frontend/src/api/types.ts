@@ -57,10 +57,20 @@ export interface SafetyWarning {
   severity: Severity | string
   message: string
   advice: string
+  /** The same warning in every UI language, so a language switch needs no new request. */
+  translations?: Partial<Record<Language, { message: string; advice: string }>>
 }
 
 export interface Advice {
   productId: string
+  name: string
+  typicalRepair: string
+  commonFaults: string[]
+  /** The same advice in every UI language (analyses made before it existed have none). */
+  translations?: Partial<Record<Language, AdviceText>>
+}
+
+export interface AdviceText {
   name: string
   typicalRepair: string
   commonFaults: string[]
@@ -235,6 +245,10 @@ export interface Stats {
     kgWasteAvoided: number
     kgCo2eAvoided: number
     source: string
+    sourceTitle?: string
+    sourceLicence?: string
+    /** YYYY-MM-DD: the date of the factors' data */
+    sourceDate?: string
     sourceUrl?: string
     /** Categories without published factors: their fixes are not in the totals. */
     notEstimated?: string[]

@@ -33,13 +33,22 @@ def _localised(value: Any, language: str) -> Any:
     return value
 
 
-def to_advice(product: dict[str, Any], language: str) -> dict[str, Any]:
+def _texts(product: dict[str, Any], language: str) -> dict[str, Any]:
     return {
-        "productId": product["productId"],
-        "category": product["category"],
         "name": _localised(product["name"], language),
         "typicalRepair": _localised(product["typicalRepair"], language),
         "commonFaults": list(_localised(product.get("commonFaults", {}), language) or []),
+    }
+
+
+def to_advice(product: dict[str, Any], language: str) -> dict[str, Any]:
+    """The advice in ``language``, plus every language under ``translations``: the SPA switches
+    language on a result without asking again (a missing language falls back to English)."""
+    return {
+        "productId": product["productId"],
+        "category": product["category"],
+        **_texts(product, language),
+        "translations": {lang: _texts(product, lang) for lang in LANGUAGES},
     }
 
 

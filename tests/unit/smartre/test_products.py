@@ -120,3 +120,19 @@ def test_the_list_pages_with_a_cursor(client: Client, auth: dict[str, str]) -> N
 
     ids = [p["productId"] for p in first["items"] + second["items"]]
     assert sorted(ids) == ["item-0", "item-1", "item-2"]
+
+
+def test_advice_carries_every_language_so_the_spa_can_switch(
+    client: Client, auth: dict[str, str], kettle: Any
+) -> None:
+    from chalicelib.services import catalogue
+
+    catalogue.reset_cache()
+    advice = catalogue.advice_for("Kettle", "nl")
+
+    assert advice is not None
+    assert advice["typicalRepair"] == "Vaak de schakelaar."
+    assert set(advice["translations"]) == {"en", "nl", "fr", "de"}
+    assert advice["translations"]["en"]["commonFaults"] == ["Does not heat"]
+    # A language the coordinators have not written yet falls back to English.
+    assert advice["translations"]["fr"]["name"] == "Kettle"

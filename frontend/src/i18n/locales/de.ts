@@ -4,6 +4,7 @@ const de: MessageSchema = {
   app: {
     name: 'RepairApp',
     tagline: 'Etwas kaputt? Finden Sie heraus, ob es sich reparieren lässt.',
+    description: 'Etwas kaputt? Machen Sie ein Foto und erfahren Sie sofort, ob es sich reparieren lässt.',
     skipToContent: 'Zum Inhalt springen',
     language: 'Sprache',
     navReport: 'Melden',
@@ -18,6 +19,7 @@ const de: MessageSchema = {
     optional: 'optional',
     back: 'Zurück',
     home: 'Zur Startseite',
+    labelValue: '{label}: {value}',
   },
   errors: {
     title: 'Das hat nicht geklappt',
@@ -82,7 +84,7 @@ const de: MessageSchema = {
     safetyTitle: 'Sicherheit zuerst',
     categoryTitle: 'Was wir sehen',
     recognised: 'Das sieht aus wie: {label}',
-    confidence: 'zu {percent} sicher',
+    confidence: 'Wahrscheinlichkeit {percent}',
     notRecognised: 'Wir erkennen diesen Gegenstand nicht. Bitte wählen Sie, was es ist.',
     fromText: 'Laut Ihrer Beschreibung: {label}?',
     fromTextHint: 'Prüfen Sie es unten und korrigieren Sie es bei Bedarf.',
@@ -126,7 +128,7 @@ const de: MessageSchema = {
   },
   outcomes: {
     Fixed: 'Repariert',
-    Repairable: 'Später reparierbar',
+    Repairable: 'Reparierbar',
     'End of life': 'Lebensende',
   },
   outcomeHelp: {
@@ -296,6 +298,7 @@ const de: MessageSchema = {
     impactWaste: '{kg} kg Abfall vermieden',
     impactCo2: '{kg} kg CO₂e vermieden',
     impactSource: 'Quelle: {source}',
+    impactSourceLine: 'Quelle: {title}, {licence}, Daten vom {date}',
     impactNotEstimated: "Nicht geschätzt (keine veröffentlichten Faktoren): {categories}.",
     exportCsv: 'Abgeschlossene Reparaturen herunterladen (CSV, Open Repair Data)',
     exporting: 'Download wird vorbereitet…',

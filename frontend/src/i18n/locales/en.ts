@@ -4,6 +4,7 @@ const en = {
   app: {
     name: 'RepairApp',
     tagline: 'Something broke? Find out if it can be repaired.',
+    description: 'Something broke? Take a photo and get an instant repair triage.',
     skipToContent: 'Skip to content',
     language: 'Language',
     navReport: 'Report',
@@ -18,6 +19,7 @@ const en = {
     optional: 'optional',
     back: 'Back',
     home: 'Go to the start page',
+    labelValue: '{label}: {value}',
   },
   errors: {
     title: 'That did not work',
@@ -82,7 +84,7 @@ const en = {
     safetyTitle: 'Safety first',
     categoryTitle: 'What we see',
     recognised: 'This looks like: {label}',
-    confidence: '{percent} sure',
+    confidence: 'likelihood {percent}',
     notRecognised: "We don't recognise this item. Please pick what it is.",
     fromText: 'From your description: {label}?',
     fromTextHint: 'Check it below and correct it if needed.',
@@ -126,7 +128,7 @@ const en = {
   },
   outcomes: {
     Fixed: 'Fixed',
-    Repairable: 'Repairable later',
+    Repairable: 'Repairable',
     'End of life': 'End of life',
   },
   outcomeHelp: {
@@ -298,6 +300,7 @@ const en = {
     impactWaste: '{kg} kg of waste avoided',
     impactCo2: '{kg} kg CO₂e avoided',
     impactSource: 'Source: {source}',
+    impactSourceLine: 'Source: {title}, {licence}, data of {date}',
     impactNotEstimated: "Not estimated (no published factors): {categories}.",
     exportCsv: 'Download closed repairs (CSV, Open Repair Data)',
     exporting: 'Preparing the download…',

@@ -4,6 +4,7 @@ const nl: MessageSchema = {
   app: {
     name: 'RepairApp',
     tagline: 'Iets kapot? Ontdek of het te herstellen is.',
+    description: 'Iets kapot? Neem een foto en krijg meteen een inschatting of het te herstellen is.',
     skipToContent: 'Naar de inhoud',
     language: 'Taal',
     navReport: 'Melden',
@@ -18,6 +19,7 @@ const nl: MessageSchema = {
     optional: 'optioneel',
     back: 'Terug',
     home: 'Naar de startpagina',
+    labelValue: '{label}: {value}',
   },
   errors: {
     title: 'Dat is niet gelukt',
@@ -82,7 +84,7 @@ const nl: MessageSchema = {
     safetyTitle: 'Veiligheid eerst',
     categoryTitle: 'Wat we zien',
     recognised: 'Dit lijkt op: {label}',
-    confidence: '{percent} zeker',
+    confidence: 'waarschijnlijkheid {percent}',
     notRecognised: 'We herkennen dit voorwerp niet. Kies zelf wat het is.',
     fromText: 'Uit je beschrijving: {label}?',
     fromTextHint: 'Kijk het hieronder na en verbeter het als het nodig is.',
@@ -126,7 +128,7 @@ const nl: MessageSchema = {
   },
   outcomes: {
     Fixed: 'Hersteld',
-    Repairable: 'Later herstelbaar',
+    Repairable: 'Herstelbaar',
     'End of life': 'Einde levensduur',
   },
   outcomeHelp: {
@@ -296,6 +298,7 @@ const nl: MessageSchema = {
     impactWaste: '{kg} kg afval vermeden',
     impactCo2: '{kg} kg CO₂e vermeden',
     impactSource: 'Bron: {source}',
+    impactSourceLine: 'Bron: {title}, {licence}, gegevens van {date}',
     impactNotEstimated: "Niet geschat (geen gepubliceerde factoren): {categories}.",
     exportCsv: 'Afgesloten herstellingen downloaden (CSV, Open Repair Data)',
     exporting: 'Download wordt voorbereid…',
