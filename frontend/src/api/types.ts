@@ -237,6 +237,27 @@ export interface CategoryStats {
   endOfLife: number
 }
 
+/** One text per UI language; English is required (it is the fallback). */
+export type LocalisedText = Partial<Record<Language, string>> & { en: string }
+
+export interface ProductUpdate {
+  category: string
+  name: LocalisedText
+  typicalRepair: LocalisedText
+  commonFaults: Partial<Record<Language, string[]>>
+}
+
+/** A catalogue entry: the advice a triage for this category shows. */
+export interface Product extends ProductUpdate {
+  productId: string
+  version: number
+  updatedAt?: string
+}
+
+export interface ProductList {
+  items: Product[]
+}
+
 export interface Stats {
   byStatus: Partial<Record<RepairStatus, number>>
   byCategory: CategoryStats[]
