@@ -125,6 +125,8 @@ const de: MessageSchema = {
     requestIntro:
       'Ehrenamtliche in Ihrer Nähe können es sich ansehen. Name und E-Mail verwenden wir nur, um Sie zu dieser Reparatur zu kontaktieren.',
     requestButton: 'Reparatur anfragen',
+    yourRequest: 'Was Sie uns gesagt haben',
+    yourPhotoAlt: 'Ihr Foto',
   },
   outcomes: {
     Fixed: 'Repariert',

@@ -125,6 +125,8 @@ const en = {
     requestIntro:
       'A volunteer near you can look at it. We only use your name and e-mail to contact you about this repair.',
     requestButton: 'Request a repair',
+    yourRequest: 'What you told us',
+    yourPhotoAlt: 'Your photo',
   },
   outcomes: {
     Fixed: 'Fixed',

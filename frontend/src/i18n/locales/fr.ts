@@ -125,6 +125,8 @@ const fr: MessageSchema = {
     requestIntro:
       'Un bénévole près de chez vous peut y jeter un œil. Nous utilisons votre nom et votre e-mail uniquement pour vous contacter au sujet de cette réparation.',
     requestButton: 'Demander une réparation',
+    yourRequest: 'Ce que vous nous avez dit',
+    yourPhotoAlt: 'Votre photo',
   },
   outcomes: {
     Fixed: 'Réparé',

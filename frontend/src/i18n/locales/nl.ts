@@ -125,6 +125,8 @@ const nl: MessageSchema = {
     requestIntro:
       'Een vrijwilliger in je buurt kan ernaar kijken. We gebruiken je naam en e-mail alleen om je over deze herstelling te contacteren.',
     requestButton: 'Vraag een herstelling aan',
+    yourRequest: 'Wat je ons vertelde',
+    yourPhotoAlt: 'Je foto',
   },
   outcomes: {
     Fixed: 'Hersteld',
