@@ -20,6 +20,7 @@ const de: MessageSchema = {
     back: 'Zurück',
     home: 'Zur Startseite',
     labelValue: '{label}: {value}',
+    quoted: '„{text}“',
   },
   errors: {
     title: 'Das hat nicht geklappt',

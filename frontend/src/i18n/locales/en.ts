@@ -20,6 +20,7 @@ const en = {
     back: 'Back',
     home: 'Go to the start page',
     labelValue: '{label}: {value}',
+    quoted: '“{text}”',
   },
   errors: {
     title: 'That did not work',

@@ -20,6 +20,7 @@ const fr: MessageSchema = {
     back: 'Retour',
     home: "Aller à la page d'accueil",
     labelValue: '{label} : {value}',
+    quoted: '« {text} »',
   },
   errors: {
     title: "Cela n'a pas fonctionné",

@@ -20,6 +20,7 @@ const nl: MessageSchema = {
     back: 'Terug',
     home: 'Naar de startpagina',
     labelValue: '{label}: {value}',
+    quoted: '‘{text}’',
   },
   errors: {
     title: 'Dat is niet gelukt',
