@@ -24,7 +24,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help install venv vendor frontend run aws test lint typecheck unit integration e2e reliability \
         unit-repaircore unit-smartre unit-repairapp unit-tools unit-localaws unit-frontend \
         bench train predict-images predict-outcomes predict-categories replay-outcomes \
-        export-labels openapi cost clean browser
+        export-labels openapi cost clean browser screenshots
 
 help:
 	@echo "make run    start the whole system locally (embedded AWS, both APIs, the SPA)"
@@ -32,6 +32,7 @@ help:
 	@echo "make test   install everything and run lint, types and every test tier"
 	@echo "make bench  benchmarks (cold start, latency, package size, load)"
 	@echo "make train  retrain the SmartRe models from DATA_DIR=$(DATA_DIR)"
+	@echo "make screenshots  each main page in each language, to docs/screenshots/"
 
 # --- installation -------------------------------------------------------------------------------
 $(STAMP): $(REQS)
@@ -112,6 +113,10 @@ e2e: vendor frontend browser
 # (docs/reliability.md); its 500-request and load runs are in `make bench`.
 reliability: vendor
 	$(PYTEST) tests/reliability
+
+# Each main page in each language on a private local stack, to docs/screenshots/ (the README shows two).
+screenshots: vendor frontend browser
+	$(VPY) scripts/screenshots.py --out docs/screenshots
 
 test: lint typecheck unit integration reliability e2e
 	@echo "make test: all green"

@@ -71,6 +71,12 @@ export const router = createRouter({
       meta: { titleKey: 'staff.statsTitle', staff: true },
     },
     {
+      path: '/staff/advice',
+      name: 'staff-advice',
+      component: () => import('./views/staff/StaffAdviceView.vue'),
+      meta: { titleKey: 'staff.adviceTitle', staff: true },
+    },
+    {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('./views/NotFoundView.vue'),

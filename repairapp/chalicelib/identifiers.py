@@ -18,6 +18,8 @@ TRACKING_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 # SmartRe's ids ("img_"/"an_" + 128 bits); anything else is refused before a call is made.
 IMAGE_ID = re.compile(r"img_[A-Za-z0-9_-]{22}")
 ANALYSIS_ID = re.compile(r"an_[A-Za-z0-9_-]{22}")
+# SmartRe's catalogue ids are slugs of the category ("kettle", "aircon-dehumidifier").
+PRODUCT_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
 
 
 def new_repair_id() -> str:

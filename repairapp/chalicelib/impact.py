@@ -48,6 +48,10 @@ def estimate(fixed_by_category: Mapping[str, int]) -> dict[str, Any]:
         "kgWasteAvoided": round(waste, 1),
         "kgCo2eAvoided": round(co2e, 1),
         "source": source_label(),
+        # The parts of `source`, so each UI language can word and date the line itself.
+        "sourceTitle": table["source"]["title"],
+        "sourceLicence": table["source"]["licence"],
+        "sourceDate": table["source"]["dataDate"],
         "sourceUrl": table["source"]["url"],
         "displacementRate": rate,
         "notEstimated": not_estimated,

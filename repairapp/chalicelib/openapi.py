@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from chalicelib import __version__
-from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, REPAIR_ID, TRACKING_TOKEN
+from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, PRODUCT_ID, REPAIR_ID, TRACKING_TOKEN
 from chalicelib.repairs import STATUSES
 from chalicelib.routes import ROUTES
 from repaircore.openapi import JSON, nullable, nulls_allowed, ref
@@ -248,6 +248,35 @@ SCHEMAS: dict[str, Any] = {
             "roles": {"type": "array", "items": {"enum": ["coordinator", "repairer"]}},
         }
     ),
+    "LocalisedText": {
+        **_object({lang: STRING for lang in LANGUAGES}, ["en"]),
+        "description": "One text per UI language; English is required (the fallback)",
+    },
+    "LocalisedList": _object(
+        {lang: {"type": "array", "maxItems": 12, "items": STRING} for lang in LANGUAGES}, []
+    ),
+    "ProductUpdate": _object(
+        {
+            "category": CATEGORY,
+            "name": ref("LocalisedText"),
+            "typicalRepair": ref("LocalisedText"),
+            "commonFaults": ref("LocalisedList"),
+        },
+        ["category", "name", "typicalRepair"],
+    ),
+    "Product": _object(
+        {
+            "productId": STRING,
+            "category": CATEGORY,
+            "name": ref("LocalisedText"),
+            "typicalRepair": ref("LocalisedText"),
+            "commonFaults": ref("LocalisedList"),
+            "version": {"type": "integer", "minimum": 1},
+            "updatedAt": STRING,
+        },
+        ["productId", "category", "name", "typicalRepair", "version"],
+    ),
+    "ProductList": _object({"items": {"type": "array", "items": ref("Product")}}),
     "Stats": _object(
         {
             "byStatus": _object({status: {"type": "integer"} for status in STATUSES}),
@@ -269,6 +298,9 @@ SCHEMAS: dict[str, Any] = {
                     "kgWasteAvoided": {"type": "number"},
                     "kgCo2eAvoided": {"type": "number"},
                     "source": STRING,
+                    "sourceTitle": STRING,
+                    "sourceLicence": STRING,
+                    "sourceDate": {"type": "string", "format": "date"},
                     "sourceUrl": STRING,
                     "displacementRate": PROBABILITY,
                     "notEstimated": {"type": "array", "items": CATEGORY},
@@ -364,6 +396,7 @@ def _body(schema: str) -> dict[str, Any]:
 
 
 REPAIR_ID_PARAMETER = _path_parameter("repairId", REPAIR_ID.pattern)
+PRODUCT_ID_PARAMETER = _path_parameter("productId", PRODUCT_ID.pattern)
 
 # (path, method) -> operation, without the parts derived from the route table (security, 401/403).
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -490,6 +523,27 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/stats", "GET"): {
         "summary": "Counts by status and category, share fixed, impact of fixed items",
         "responses": {"200": _json_response("The numbers", ref("Stats")), **_errors(503)},
+    },
+    ("/api/staff/products", "GET"): {
+        "summary": "SmartRe's advice per category, every language (coordinators)",
+        "responses": {"200": _json_response("Every entry", ref("ProductList")), **_errors(503)},
+    },
+    ("/api/staff/products/{productId}", "GET"): {
+        "summary": "One category's advice with its version (coordinators)",
+        "parameters": [PRODUCT_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The entry", ref("Product"), ETag=ETAG),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/products/{productId}", "PUT"): {
+        "summary": "Change a category's advice; the next triage shows it (coordinators)",
+        "parameters": [PRODUCT_ID_PARAMETER, IF_MATCH],
+        "requestBody": _body("ProductUpdate"),
+        "responses": {
+            "200": _json_response("The saved entry", ref("Product"), ETag=ETAG),
+            **_errors(400, 404, 412, 413, 415, 428, 503),
+        },
     },
     ("/api/export.csv", "GET"): {
         "summary": "Closed repairs in Open Repair Data Standard columns, no personal data",

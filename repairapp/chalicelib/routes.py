@@ -19,6 +19,7 @@ from chalicelib.guards import client_address, require_origin, require_staff
 from chalicelib.services import (
     export,
     health,
+    product_advice,
     queue,
     repair_requests,
     repair_updates,
@@ -187,4 +188,23 @@ def export_repairs() -> Response:
             "Content-Disposition": 'attachment; filename="repairapp-open-repair-data.csv"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+# --- coordinators: the advice the triage gives, per category and language ----------------------
+@route("/api/staff/products", roles=COORDINATOR)
+def list_products() -> Response:
+    return _json(product_advice.list_products())
+
+
+@route("/api/staff/products/{productId}", roles=COORDINATOR)
+def get_product(productId: str) -> Response:  # noqa: N803
+    return _versioned(product_advice.get_product(productId))
+
+
+@route("/api/staff/products/{productId}", methods=("PUT",), roles=COORDINATOR)
+def update_product(productId: str) -> Response:  # noqa: N803
+    request = current_request()
+    return _versioned(
+        product_advice.update_product(productId, header(request, "If-Match"), json_object(request))
     )

@@ -33,6 +33,7 @@ from repaircore.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from repaircore.vocabulary import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,23 @@ class SmartReClient:
             headers={"Idempotency-Key": idempotency_key},
         ).body
 
+    def list_products(self, cursor: str | None = None) -> dict[str, Any]:
+        path = "/api/products?limit=100" + (f"&cursor={quote(cursor, safe='')}" if cursor else "")
+        return self._call("GET", path, operation="products").body
+
+    def get_product(self, product_id: str) -> dict[str, Any]:
+        path = f"/api/products/{quote(product_id, safe='')}"
+        return self._call("GET", path, operation="product").body
+
+    def update_product(
+        self, product_id: str, product: Mapping[str, Any], version: int
+    ) -> dict[str, Any]:
+        """SmartRe's optimistic update: a stale ``version`` is a 409 ``VersionConflict``."""
+        path = f"/api/products/{quote(product_id, safe='')}"
+        return self._call(
+            "PUT", path, operation="product", body=product, headers={"If-Match": f'"{version}"'}
+        ).body
+
     # --- the wire ---------------------------------------------------------------------------
     def _call(
         self,
@@ -179,9 +197,24 @@ class SmartReClient:
 
 
 def _refuse_personal_data(body: Mapping[str, Any]) -> None:
-    leaked = PERSONAL_FIELDS & set(body)
+    # A catalogue entry's `name` is the item's name per language ({"en": "Kettle"}), not a
+    # person's: only that shape passes.
+    leaked = {
+        field
+        for field in PERSONAL_FIELDS & set(body)
+        if not (field == "name" and _is_localised_text(body[field]))
+    }
     if leaked:
         raise ValueError(f"refusing to send personal data to SmartRe: {sorted(leaked)}")
+
+
+def _is_localised_text(value: Any) -> bool:
+    return (
+        isinstance(value, Mapping)
+        and bool(value)
+        and set(value) <= set(LANGUAGES)
+        and all(isinstance(text, str) for text in value.values())
+    )
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:

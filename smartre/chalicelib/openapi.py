@@ -112,6 +112,31 @@ SCHEMAS: dict[str, Any] = {
             "severity": {"enum": ["danger", "warning"]},
             "message": {"type": "string"},
             "advice": {"type": "string"},
+            "translations": {
+                "type": "object",
+                "description": "message and advice in every UI language",
+                "additionalProperties": False,
+                "properties": {
+                    lang: {
+                        "type": "object",
+                        "required": ["message", "advice"],
+                        "properties": {
+                            "message": {"type": "string"},
+                            "advice": {"type": "string"},
+                        },
+                    }
+                    for lang in LANGUAGES
+                },
+            },
+        },
+    },
+    "AdviceText": {
+        "type": "object",
+        "required": ["name", "typicalRepair", "commonFaults"],
+        "properties": {
+            "name": {"type": "string"},
+            "typicalRepair": {"type": "string"},
+            "commonFaults": {"type": "array", "items": {"type": "string"}},
         },
     },
     "Advice": {
@@ -123,6 +148,12 @@ SCHEMAS: dict[str, Any] = {
             "name": {"type": "string"},
             "typicalRepair": {"type": "string"},
             "commonFaults": {"type": "array", "items": {"type": "string"}},
+            "translations": {
+                "type": "object",
+                "description": "the same advice in every UI language",
+                "additionalProperties": False,
+                "properties": {lang: ref("AdviceText") for lang in LANGUAGES},
+            },
         },
     },
     "CategoryFromText": {

@@ -273,7 +273,7 @@ def merge_analysis(event: MergeEvent, context: Any) -> dict[str, Any]:
         fallback = [asdict(w) for w in safety.screen(request.get("description"), language)]
     similar = similar_repairs(category) if category else None
     records = similar_records_for(request, category, assessment.get("categoryFromText"))
-    return merge(
+    merged = merge(
         analysis_id=str(event["analysisId"]),
         request=request,
         requested_at=str(event.get("requestedAt", "")),
@@ -286,3 +286,9 @@ def merge_analysis(event: MergeEvent, context: Any) -> dict[str, Any]:
         safety_version=safety.VERSION,
         merge_ms=(time.perf_counter() - started) * 1000,
     )
+    # Every language of each warning, so the SPA switches language without asking again.
+    merged["safetyWarnings"] = [
+        {**w, "translations": safety.translations(str(w.get("code")))}
+        for w in merged["safetyWarnings"]
+    ]
+    return merged

@@ -4,6 +4,9 @@
 import type {
   Analysis,
   Health,
+  Product,
+  ProductList,
+  ProductUpdate,
   RepairCreated,
   RepairPage,
   RepairQuery,
@@ -195,7 +198,7 @@ export async function endStaffSession(): Promise<void> {
 // The request core
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   body?: unknown
   /** Extra headers (e.g. a tracking token: secrets never go in the URL). */
   headers?: Record<string, string>
@@ -414,4 +417,25 @@ export function getStats(): Promise<Stats> {
 export async function exportCsv(): Promise<Blob> {
   const response = await send('/api/export.csv', { auth: true, accept: 'text/csv' })
   return response.blob()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coordinators: the advice the triage shows per category (SmartRe's catalogue, through RepairApp)
+
+export function listProducts(): Promise<ProductList> {
+  return request('/api/staff/products', { auth: true })
+}
+
+export function getProduct(productId: string): Promise<Product> {
+  return request(`/api/staff/products/${enc(productId)}`, { auth: true })
+}
+
+/** A stale `version` (another coordinator saved first) is an ApiError of kind preconditionFailed. */
+export function updateProduct(productId: string, version: number, update: ProductUpdate): Promise<Product> {
+  return request(`/api/staff/products/${enc(productId)}`, {
+    method: 'PUT',
+    body: update,
+    ifMatch: `"${version}"`,
+    auth: true,
+  })
 }

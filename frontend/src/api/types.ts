@@ -57,10 +57,20 @@ export interface SafetyWarning {
   severity: Severity | string
   message: string
   advice: string
+  /** The same warning in every UI language, so a language switch needs no new request. */
+  translations?: Partial<Record<Language, { message: string; advice: string }>>
 }
 
 export interface Advice {
   productId: string
+  name: string
+  typicalRepair: string
+  commonFaults: string[]
+  /** The same advice in every UI language (analyses made before it existed have none). */
+  translations?: Partial<Record<Language, AdviceText>>
+}
+
+export interface AdviceText {
   name: string
   typicalRepair: string
   commonFaults: string[]
@@ -227,6 +237,27 @@ export interface CategoryStats {
   endOfLife: number
 }
 
+/** One text per UI language; English is required (it is the fallback). */
+export type LocalisedText = Partial<Record<Language, string>> & { en: string }
+
+export interface ProductUpdate {
+  category: string
+  name: LocalisedText
+  typicalRepair: LocalisedText
+  commonFaults: Partial<Record<Language, string[]>>
+}
+
+/** A catalogue entry: the advice a triage for this category shows. */
+export interface Product extends ProductUpdate {
+  productId: string
+  version: number
+  updatedAt?: string
+}
+
+export interface ProductList {
+  items: Product[]
+}
+
 export interface Stats {
   byStatus: Partial<Record<RepairStatus, number>>
   byCategory: CategoryStats[]
@@ -235,6 +266,10 @@ export interface Stats {
     kgWasteAvoided: number
     kgCo2eAvoided: number
     source: string
+    sourceTitle?: string
+    sourceLicence?: string
+    /** YYYY-MM-DD: the date of the factors' data */
+    sourceDate?: string
     sourceUrl?: string
     /** Categories without published factors: their fixes are not in the totals. */
     notEstimated?: string[]

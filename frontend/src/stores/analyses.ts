@@ -12,3 +12,15 @@ export function rememberAnalysis(analysis: Analysis): void {
 export function cachedAnalysis(analysisId: string): Analysis | undefined {
   return analyses.get(analysisId)
 }
+
+// The photo the person sent, for as long as this page lives: the result shows their own photo
+// beside their words. It never leaves the tab (after a reload the result shows the words only).
+const photos = new Map<string, Blob>()
+
+export function rememberPhoto(analysisId: string, photo: Blob): void {
+  photos.set(analysisId, photo)
+}
+
+export function cachedPhoto(analysisId: string): Blob | undefined {
+  return photos.get(analysisId)
+}

@@ -14,7 +14,7 @@ describe('TriageResult', () => {
   it('shows the recognised category with its confidence', () => {
     const text = render().text()
     expect(text).toContain('This looks like: Laptop')
-    expect(text).toContain('91% sure')
+    expect(text).toContain('likelihood 91%')
     expect(text).toContain('Tablet (5%)')
     expect(text).not.toContain('Desktop computer') // 2 %: not worth mentioning
     expect(text).not.toContain("We don't recognise")
@@ -97,7 +97,7 @@ describe('TriageResult', () => {
     const text = render().text()
     expect(text).toContain('Spare parts not available (44% likely')
     expect(text).toContain('Replace the battery')
-    expect(text).toContain('Of 5.123 repairs in the category Laptop')
+    expect(text).toContain('Of 5,123 repairs in the category Laptop')
   })
 
   it('names categories, outcomes and barriers in the UI language', () => {

@@ -40,7 +40,7 @@ describe('messages', () => {
     const i18n = createI18n({ legacy: false, locale, messages: { [locale]: messages } })
     for (const key of keys(messages)) {
       const text = i18n.global.t(key, { seconds: 5, percent: '50%', label: 'L', name: 'N', kg: 1, part: 'p', reason: 'r',
-        outcome: 'o', records: 1, category: 'c', width: 1, height: 1, kb: 1, status: 's', source: 'x', message: 'm', categories: 'c' })
+        outcome: 'o', records: 1, category: 'c', width: 1, height: 1, kb: 1, status: 's', source: 'x', title: 't', licence: 'l', date: 'd', value: 'v', text: 'x', message: 'm', categories: 'c' })
       expect(text, key).not.toBe(key)
       expect(text, key).not.toMatch(/[{}]/)
     }
@@ -88,5 +88,39 @@ describe('Open Repair Data vocabulary', () => {
     expect(en.category('Hoverboard')).toBe('Hoverboard')
     expect(en.category('Cars.Electric')).toBe('Cars.Electric') // path syntax is never looked up
     expect(en.barrier('')).toBe('')
+  })
+})
+
+describe('one register and one typography per language', () => {
+  function values(tree: object): string[] {
+    return Object.values(tree).flatMap((value) => (typeof value === 'object' && value !== null ? values(value) : [String(value)]))
+  }
+
+  it('Dutch says "je", never "u" or "uw"', () => {
+    for (const text of values(nl)) expect(text, text).not.toMatch(/\b(u|uw|U|Uw)\b/)
+  })
+
+  it('French has a no-break space before : and a narrow one before ; ? ! and %', () => {
+    for (const text of values(fr)) {
+      expect(text, text).not.toMatch(/[^\u00a0]:(\s|$)/)
+      expect(text, text).not.toMatch(/[^\u202f][;?!]/)
+      expect(text, text).not.toMatch(/\d ?%/)
+    }
+  })
+})
+
+describe('typeset', () => {
+  it('spaces French punctuation', async () => {
+    const { typeset } = await import('../../src/lib/typography')
+    expect(typeset('Conseils: Laptop', 'fr')).toBe('Conseils\u00a0: Laptop')
+    expect(typeset('disponibles : 22 %', 'fr')).toBe('disponibles\u00a0: 22\u202f%')
+    expect(typeset('Cassé ? Oui; vraiment!', 'fr')).toBe('Cassé\u202f? Oui\u202f; vraiment\u202f!')
+    expect(typeset('le voyant « plein »', 'fr')).toBe('le voyant «\u00a0plein\u00a0»')
+  })
+
+  it('leaves times, links and other languages alone', async () => {
+    const { typeset } = await import('../../src/lib/typography')
+    expect(typeset('à 16:01 sur https://example.be', 'fr')).toBe('à 16:01 sur https://example.be')
+    expect(typeset('Advice: Laptop?', 'en')).toBe('Advice: Laptop?')
   })
 })

@@ -317,5 +317,13 @@ def screen(text: str | None, language: str | None = None) -> list[SafetyWarning]
     return warnings
 
 
+def translations(code: str) -> dict[str, dict[str, str]]:
+    """Rule ``code``'s message and advice in every language (empty for an unknown code)."""
+    for rule in _RULES:
+        if rule.code == code:
+            return {lang: {"message": m, "advice": a} for lang, (m, a) in rule.texts.items()}
+    return {}
+
+
 def rule_codes() -> tuple[str, ...]:
     return tuple(rule.code for rule in _RULES)

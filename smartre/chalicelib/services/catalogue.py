@@ -2,7 +2,9 @@
 
 Coordinators edit entries with optimistic concurrency (``If-Match`` on a version number). The
 workflow reads the whole (small) catalogue once per container and refreshes it every few
-minutes, so advice costs no database call on a warm Lambda.
+minutes to know which entry serves which category; the one entry an analysis needs is then read
+again (one consistent GetItem), because the workflow's Lambdas are other containers than the one
+that saved an edit and the next triage must show a coordinator's new text.
 """
 
 from __future__ import annotations
@@ -33,13 +35,22 @@ def _localised(value: Any, language: str) -> Any:
     return value
 
 
-def to_advice(product: dict[str, Any], language: str) -> dict[str, Any]:
+def _texts(product: dict[str, Any], language: str) -> dict[str, Any]:
     return {
-        "productId": product["productId"],
-        "category": product["category"],
         "name": _localised(product["name"], language),
         "typicalRepair": _localised(product["typicalRepair"], language),
         "commonFaults": list(_localised(product.get("commonFaults", {}), language) or []),
+    }
+
+
+def to_advice(product: dict[str, Any], language: str) -> dict[str, Any]:
+    """The advice in ``language``, plus every language under ``translations``: the SPA switches
+    language on a result without asking again (a missing language falls back to English)."""
+    return {
+        "productId": product["productId"],
+        "category": product["category"],
+        **_texts(product, language),
+        "translations": {lang: _texts(product, lang) for lang in LANGUAGES},
     }
 
 
@@ -62,8 +73,11 @@ def advice_for(category: str | None, language: str) -> dict[str, Any] | None:
         if at is None or time.monotonic() - at > CACHE_SECONDS:
             _cache["by_category"] = {p["category"]: p for p in _all_products()}
             _cache["at"] = time.monotonic()
-        product = _cache["by_category"].get(category)
-    return to_advice(product, language) if product else None
+        cached = _cache["by_category"].get(category)
+    if cached is None:
+        return None
+    product = resources.products().find({"productId": cached["productId"]}) or cached
+    return to_advice(product, language)
 
 
 def reset_cache() -> None:

@@ -33,6 +33,7 @@ class FakeSmartRe:
     analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
     analysis_keys: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     labels: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     failures: dict[str, tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
@@ -51,6 +52,7 @@ class FakeSmartRe:
             self.analyses.clear()
             self.analysis_keys.clear()
             self.labels.clear()
+            self.products.clear()
             self.received.clear()
             self.failures.clear()
             self.delays.clear()
@@ -67,6 +69,12 @@ class FakeSmartRe:
         with self.lock:
             self.analyses[analysis["analysisId"]] = analysis
         return analysis
+
+    def add_product(self, product_id: str, **fields: Any) -> dict[str, Any]:
+        product = {"productId": product_id, "version": 1, **fields}
+        with self.lock:
+            self.products[product_id] = product
+        return product
 
     def calls(self, operation: str) -> list[Received]:
         return [r for r in self.received if _operation(r.method, r.path)[0] == operation]
@@ -90,6 +98,9 @@ class FakeSmartRe:
 
             def do_POST(self) -> None:
                 fake._handle(self, "POST")
+
+            def do_PUT(self) -> None:
+                fake._handle(self, "PUT")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -139,6 +150,11 @@ class FakeSmartRe:
             return _send(handler, 200, found)
         if operation == "feedback":
             return self._feedback(handler, analysis_id or "", headers.get("idempotency-key"), body)
+        if operation == "products":
+            items = sorted(self.products.values(), key=lambda p: p["productId"])
+            return _send(handler, 200, {"items": items, "nextCursor": None})
+        if operation == "product":
+            return self._product(handler, method, analysis_id or "", headers.get("if-match"), body)
         return _send(handler, 404, {"Code": "NotFound", "Message": "no such route"})
 
     def _create_analysis(
@@ -174,7 +190,33 @@ class FakeSmartRe:
             self.labels.setdefault(key, (analysis_id, json.loads(body)))
         return _send(handler, 201, {"analysisId": analysis_id, "labelId": "lb_" + key[-8:]})
 
+    def _product(
+        self,
+        handler: BaseHTTPRequestHandler,
+        method: str,
+        product_id: str,
+        if_match: str | None,
+        body: bytes,
+    ) -> None:
+        """SmartRe's catalogue: If-Match with the current version, 409 VersionConflict if stale."""
+        with self.lock:
+            product = self.products.get(product_id)
+            if product is None:
+                return _send(
+                    handler, 404, {"Code": "ProductNotFound", "Message": "no such product"}
+                )
+            if method == "GET":
+                return _send(handler, 200, product, {"ETag": f'"{product["version"]}"'})
+            if if_match is None:
+                return _send(handler, 428, {"Code": "PreconditionRequired", "Message": "If-Match"})
+            if if_match.strip('"') != str(product["version"]):
+                return _send(handler, 409, {"Code": "VersionConflict", "Message": "stale"})
+            product = {**product, **json.loads(body), "version": product["version"] + 1}
+            self.products[product_id] = product
+        return _send(handler, 200, product, {"ETag": f'"{product["version"]}"'})
 
+
+_PRODUCT_PATH = re.compile(r"/api/products/(?P<id>[^/?]+)")
 _ANALYSIS_PATH = re.compile(r"/api/analyses/(?P<id>[^/?]+)(?P<feedback>/feedback)?")
 
 
@@ -186,6 +228,11 @@ def _operation(method: str, path: str) -> tuple[str, str | None]:
         return "images", None
     if path == "/api/analyses" and method == "POST":
         return "analyses", None
+    if path == "/api/products" and method == "GET":
+        return "products", None
+    product = _PRODUCT_PATH.fullmatch(path)
+    if product and method in ("GET", "PUT"):
+        return "product", product["id"]
     match = _ANALYSIS_PATH.fullmatch(path)
     if match and match["feedback"] and method == "POST":
         return "feedback", match["id"]

@@ -90,3 +90,10 @@ def test_common_faults_are_short_and_parallel_across_languages(entry: dict[str, 
             assert isinstance(fault, str)
             assert fault.strip() == fault
             assert 0 < len(fault) <= MAX_FAULT_CHARS, f"{language}: {fault!r}"
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=entry_id)
+def test_dutch_advice_says_je_like_the_interface(entry: dict[str, Any]) -> None:
+    texts = [entry["name"]["nl"], entry["typicalRepair"]["nl"], *entry["commonFaults"]["nl"]]
+
+    assert [t for t in texts if re.search(r"\b(?:u|uw)\b", t, re.IGNORECASE)] == []

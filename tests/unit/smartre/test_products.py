@@ -120,3 +120,41 @@ def test_the_list_pages_with_a_cursor(client: Client, auth: dict[str, str]) -> N
 
     ids = [p["productId"] for p in first["items"] + second["items"]]
     assert sorted(ids) == ["item-0", "item-1", "item-2"]
+
+
+def test_advice_carries_every_language_so_the_spa_can_switch(
+    client: Client, auth: dict[str, str], kettle: Any
+) -> None:
+    from chalicelib.services import catalogue
+
+    catalogue.reset_cache()
+    advice = catalogue.advice_for("Kettle", "nl")
+
+    assert advice is not None
+    assert advice["typicalRepair"] == "Vaak de schakelaar."
+    assert set(advice["translations"]) == {"en", "nl", "fr", "de"}
+    assert advice["translations"]["en"]["commonFaults"] == ["Does not heat"]
+    # A language the coordinators have not written yet falls back to English.
+    assert advice["translations"]["fr"]["name"] == "Kettle"
+
+
+def test_the_next_advice_shows_an_edit_saved_by_another_container(
+    client: Client, auth: dict[str, str], kettle: Any
+) -> None:
+    from chalicelib import resources
+    from chalicelib.services import catalogue
+
+    # Given a warm cache (as in a workflow Lambda)
+    catalogue.reset_cache()
+    assert (
+        catalogue.advice_for("Kettle", "en")["typicalRepair"]
+        == "Often the switch or the thermostat."
+    )
+
+    # When another container saves new text (its reset_cache does not reach this one)
+    resources.products().update_versioned(
+        {"productId": "kettle"}, {"typicalRepair": {"en": "Descale first."}}, expected_version=1
+    )
+
+    # Then the next advice shows it
+    assert catalogue.advice_for("Kettle", "en")["typicalRepair"] == "Descale first."

@@ -3,7 +3,7 @@ on ordinary or negated descriptions."""
 
 import pytest
 
-from chalicelib.ml.safety import VERSION, rule_codes, screen
+from chalicelib.ml.safety import VERSION, rule_codes, screen, translations
 
 POSITIVES = [
     ("battery_swollen_or_leaking", "en", "The laptop battery is swollen and the case bulges"),
@@ -118,3 +118,12 @@ def test_empty_text_gives_no_warning() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(VERSION, str)
     assert VERSION
+
+
+def test_every_rule_has_its_texts_in_every_language_for_a_switch() -> None:
+    for code in rule_codes():
+        texts = translations(code)
+
+        assert set(texts) == {"en", "nl", "fr", "de"}, code
+        assert all(t["message"] and t["advice"] for t in texts.values()), code
+    assert translations("no_such_rule") == {}
