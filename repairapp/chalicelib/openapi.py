@@ -171,7 +171,23 @@ SCHEMAS: dict[str, Any] = {
             "trackingUrl": {"type": "string", "description": "The SPA's tracking page (path)"},
         }
     ),
-    "HistoryEntry": _object({"status": STATUS, "at": TIMESTAMP, "note": nullable(STRING)}),
+    "HistoryEntry": _object(
+        {
+            "status": STATUS,
+            "at": TIMESTAMP,
+            "publicMessage": nullable({**STRING, "description": "Staff's message to the visitor"}),
+        }
+    ),
+    "StaffHistoryEntry": _object(
+        {
+            "status": STATUS,
+            "at": TIMESTAMP,
+            "publicMessage": nullable({**STRING, "description": "Shown on the tracking page"}),
+            "internalNote": nullable(
+                {**STRING, "description": "Staff only (notes written before the split too)"}
+            ),
+        }
+    ),
     "TrackedRepair": _object(
         {
             "repairId": STRING,
@@ -187,7 +203,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "repairId": STRING,
             "status": STATUS,
-            "history": {"type": "array", "items": ref("HistoryEntry")},
+            "history": {"type": "array", "items": ref("StaffHistoryEntry")},
             "productCategory": nullable(CATEGORY),
             "analysis": nullable(ref("Analysis")),
             "createdAt": TIMESTAMP,
@@ -228,7 +244,22 @@ SCHEMAS: dict[str, Any] = {
                     **BARRIER,
                     "description": "Required for end_of_life, refused otherwise",
                 },
-                "note": {"type": "string", "maxLength": 500},
+                "publicMessage": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Shown to the visitor on the tracking page",
+                },
+                "internalNote": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Staff only",
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "deprecated": True,
+                    "description": "Old name of internalNote (staff only); not with it",
+                },
                 "productCategory": {"type": "string", "description": "Correct the category"},
             },
             required=["status"],

@@ -157,7 +157,13 @@ export type RepairStatus = (typeof STATUSES)[number]
 export interface HistoryEntry {
   status: RepairStatus
   at: string
-  note?: string | null
+  /** Staff's message to the visitor, shown on the tracking page. */
+  publicMessage?: string | null
+}
+
+/** A history entry as staff see it: with the note the visitor never sees. */
+export interface StaffHistoryEntry extends HistoryEntry {
+  internalNote?: string | null
 }
 
 /** What the owner sees with their tracking token. */
@@ -199,6 +205,7 @@ export interface RepairPage {
  * analysis).
  */
 export interface StaffRepair extends TrackedRepair {
+  history: StaffHistoryEntry[]
   contact: { name: string; email: string } | null
   postcode: string
   version: number | string
@@ -214,7 +221,10 @@ export interface RepairUpdate {
   status: RepairStatus
   outcome?: OutcomeLabel
   barrier?: string
-  note?: string
+  /** Shown to the visitor on the tracking page. */
+  publicMessage?: string
+  /** Staff only. */
+  internalNote?: string
   /** An Open Repair Data category (English name) replacing the current one. */
   productCategory?: string
 }

@@ -119,7 +119,7 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
         "version": 1,
         "createdAt": now,
         "updatedAt": now,
-        "history": [history_entry(Status.SUBMITTED, now, None)],
+        "history": [history_entry(Status.SUBMITTED, now)],
         "trackingTokenHash": token_digest(token),
         "contact": {"name": request.name, "email": request.email},
         "postcode": request.postcode,
