@@ -219,6 +219,13 @@ SCHEMAS: dict[str, Any] = {
             "feedbackStatus": nullable({"type": "string", "enum": ["pending", "sent", "failed"]}),
         }
     ),
+    "PhotoLink": _object(
+        {
+            "url": {**STRING, "description": "A presigned GET of the photo; works until expiresAt"},
+            "expiresAt": {**TIMESTAMP, "description": "The link's end (minutes away)"},
+            "deletedAfter": {**TIMESTAMP, "description": "When the photo itself is deleted"},
+        }
+    ),
     "RepairSummary": _object(
         {
             "repairId": STRING,
@@ -506,6 +513,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [REPAIR_ID_PARAMETER],
         "responses": {
             "200": _json_response("The request", ref("StaffRepair"), ETag=ETAG),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/repairs/{repairId}/photo", "GET"): {
+        "summary": "A short-lived link to the request's photo (staff only)",
+        "description": "404 NoPhoto: sent without one; 404 PhotoGone: deleted (closed or 7 days)",
+        "parameters": [REPAIR_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The link", ref("PhotoLink")),
             **_errors(404, 503),
         },
     },

@@ -4,6 +4,7 @@
 import type {
   Analysis,
   Health,
+  PhotoLink,
   RepairCreated,
   RepairPage,
   RepairQuery,
@@ -392,6 +393,11 @@ export function listRepairs(query: RepairQuery = {}): Promise<RepairPage> {
 
 export function getStaffRepair(repairId: string): Promise<StaffRepair> {
   return request(`/api/staff/repairs/${enc(repairId)}`, { auth: true })
+}
+
+/** 404 `NoPhoto` (sent without one) or `PhotoGone` (deleted: closed, or older than 7 days). */
+export function getStaffRepairPhoto(repairId: string): Promise<PhotoLink> {
+  return request(`/api/staff/repairs/${enc(repairId)}/photo`, { auth: true })
 }
 
 export function updateRepair(

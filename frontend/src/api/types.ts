@@ -211,6 +211,14 @@ export interface StaffRepair extends TrackedRepair {
   version: number | string
   outcome?: OutcomeLabel | null
   barrier?: string | null
+  closedAt?: string | null
+}
+
+/** A short-lived link to a request's photo (staff only); `deletedAfter`: when the photo goes. */
+export interface PhotoLink {
+  url: string
+  expiresAt: string
+  deletedAfter: string
 }
 
 /**

@@ -36,6 +36,8 @@ class FakeSmartRe:
     received: list[Received] = field(default_factory=list)
     failures: dict[str, tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    # Photos SmartRe has deleted (closed repair, or past the 7-day expiry).
+    gone_images: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -54,6 +56,7 @@ class FakeSmartRe:
             self.received.clear()
             self.failures.clear()
             self.delays.clear()
+            self.gone_images.clear()
 
     def fail(self, operation: str, status: int, body: dict[str, Any] | None = None) -> None:
         self.failures[operation] = (status, body)
@@ -130,6 +133,19 @@ class FakeSmartRe:
                     "expiresAt": "2026-11-27T16:05:00Z",
                 },
             )
+        if operation == "image-link":
+            if analysis_id in self.gone_images:
+                return _send(handler, 404, {"Code": "PhotoGone", "Message": "the photo is gone"})
+            return _send(
+                handler,
+                200,
+                {
+                    "imageId": analysis_id,
+                    "url": f"http://127.0.0.1:9/photos/uploads/{analysis_id}/photo?Signature=x",
+                    "expiresAt": "2026-11-27T16:05:00Z",
+                    "deletedAfter": "2026-12-04T16:00:00Z",
+                },
+            )
         if operation == "analyses":
             return self._create_analysis(handler, headers.get("idempotency-key"), body)
         if operation == "analysis":
@@ -175,6 +191,7 @@ class FakeSmartRe:
         return _send(handler, 201, {"analysisId": analysis_id, "labelId": "lb_" + key[-8:]})
 
 
+_IMAGE_LINK_PATH = re.compile(r"/api/images/(?P<id>[^/?]+)/link")
 _ANALYSIS_PATH = re.compile(r"/api/analyses/(?P<id>[^/?]+)(?P<feedback>/feedback)?")
 
 
@@ -186,6 +203,9 @@ def _operation(method: str, path: str) -> tuple[str, str | None]:
         return "images", None
     if path == "/api/analyses" and method == "POST":
         return "analyses", None
+    image = _IMAGE_LINK_PATH.fullmatch(path)
+    if image and method == "GET":
+        return "image-link", image["id"]
     match = _ANALYSIS_PATH.fullmatch(path)
     if match and match["feedback"] and method == "POST":
         return "feedback", match["id"]
