@@ -20,6 +20,7 @@ LOCAL_ACCOUNT: Final = "123456789012"
 PHOTO_UPLOAD_PREFIX: Final = "uploads/"
 # Raw photos are personal data and, at scale, the biggest stored cost: keep them a week.
 PHOTO_RETENTION_DAYS: Final = 7
+LOCAL_MAIL_FROM: Final = "noreply@repairapp.local"
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 
 # Cognito groups are the staff roles RepairApp checks.
@@ -76,6 +77,9 @@ class Stage:
     account: str
     region: str
     site_origins: tuple[str, ...] = field(default=())
+    # RepairApp's SES sender (a verified identity). Local: an address the emulator verifies;
+    # dev/prod: MAIL_FROM at deploy time (docs/operations.md), none means no mail.
+    mail_from: str = ""
 
     @property
     def prefix(self) -> str:
@@ -241,9 +245,16 @@ class Stage:
 
 
 def stage(
-    name: str, account: str, region: str = DEFAULT_REGION, site_origins: tuple[str, ...] = ()
+    name: str,
+    account: str,
+    region: str = DEFAULT_REGION,
+    site_origins: tuple[str, ...] = (),
+    mail_from: str | None = None,
 ) -> Stage:
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
     origins = site_origins or (LOCAL_SITE_ORIGINS if name == LOCAL_STAGE else ())
-    return Stage(stage=name, account=account, region=region, site_origins=origins)
+    sender = (
+        mail_from if mail_from is not None else (LOCAL_MAIL_FROM if name == LOCAL_STAGE else "")
+    )
+    return Stage(stage=name, account=account, region=region, site_origins=origins, mail_from=sender)

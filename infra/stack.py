@@ -41,6 +41,8 @@ def apply_foundation(clients: Clients, stage: Stage) -> provision.Report:
         provision.ensure_table(ddb, table, stage.tags, report)
     for secret in stage.secrets:
         provision.ensure_secret(ssm, secret, stage.tags, report)
+    if stage.mail_from:
+        provision.ensure_mail_identity(clients("ses"), stage.mail_from, report)
     pool_id, client_id = provision.ensure_user_pool(clients("cognito-idp"), stage, report)
     base = parameter_path(stage)
     provision.ensure_parameter(ssm, base + "user-pool-id", pool_id, stage.tags, report)

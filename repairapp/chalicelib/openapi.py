@@ -162,7 +162,13 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Belgian: 1000-9992",
             },
             "consent": {"const": True},
-        }
+            "language": {
+                "type": "string",
+                "enum": list(LANGUAGES),
+                "description": "For the mails; default: the triage's language",
+            },
+        },
+        required=["analysisId", "contact", "postcode", "consent"],
     ),
     "RepairCreated": _object(
         {

@@ -141,6 +141,8 @@ export interface RepairRequest {
   contact: { name: string; email: string }
   postcode: string
   consent: true
+  /** The language of the mails RepairApp sends (default: the triage's). */
+  language?: Language
 }
 
 export interface RepairCreated {

@@ -29,7 +29,7 @@ from chalicelib.repairs import (
     timestamp,
     without_photo,
 )
-from chalicelib.services import feedback
+from chalicelib.services import feedback, notifications
 from repaircore.errors import (
     Conflict,
     InvalidInput,
@@ -155,6 +155,9 @@ def update_repair(repair_id: str, if_match: str | None, body: dict[str, Any]) ->
     except VersionConflict as exc:
         raise _stale(version) from exc
     logger.info("repair request %s: %s -> %s", repair_id, current.value, update.status.value)
+    # From the item as it was: closing has just erased the contact details, so this is the
+    # last mail the visitor gets.
+    notifications.send_status_change(item, update.status.value, update.public_message)
     return staff_view(feedback.deliver(updated))
 
 

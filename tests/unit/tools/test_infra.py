@@ -114,3 +114,22 @@ def test_committed_local_stage_config_matches_the_definition(app: str) -> None:
     committed = config["stages"]["local"]["environment_variables"]
 
     assert committed == app_config.environment(app, stage("local", LOCAL_ACCOUNT))
+
+
+def test_the_mail_sender_identity_is_set_up_once(aws: Clients) -> None:
+    # Given a stage with a sender (MAIL_FROM at deploy time)
+    sender_stage = stage("dev", LOCAL_ACCOUNT, site_origins=(SITE,), mail_from="hi@repair.example")
+
+    first = apply_foundation(aws, sender_stage)
+    second = apply_foundation(aws, sender_stage)
+
+    assert ("ses:hi@repair.example", "created") in first.actions
+    assert ("ses:hi@repair.example", "unchanged") in second.actions
+    assert aws("ses").list_identities()["Identities"] == ["hi@repair.example"]
+
+
+def test_a_stage_without_a_sender_sets_up_no_mail(aws: Clients, dev: Any) -> None:
+    apply_foundation(aws, dev)
+
+    assert aws("ses").list_identities()["Identities"] == []
+    assert "MAIL_FROM" not in app_config.environment("repairapp", dev)

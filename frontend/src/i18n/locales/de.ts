@@ -201,6 +201,11 @@ const de: MessageSchema = {
     submitting: 'Ihre Anfrage wird gesendet…',
   },
   tracking: {
+    copyLink: 'Link kopieren',
+    shareLink: 'Link teilen',
+    linkCopied: 'Link kopiert.',
+    copyManually: 'Ihr Link (markieren und kopieren):',
+    shareTitle: 'Meine Reparaturanfrage',
     title: 'Ihre Reparaturanfrage',
     loading: 'Ihre Anfrage wird geladen…',
     notFoundTitle: 'Wir finden diese Anfrage nicht',

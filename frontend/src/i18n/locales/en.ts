@@ -203,6 +203,11 @@ const en = {
     submitting: 'Sending your request…',
   },
   tracking: {
+    copyLink: 'Copy the link',
+    shareLink: 'Share the link',
+    linkCopied: 'Link copied.',
+    copyManually: 'Your link (select it and copy):',
+    shareTitle: 'My repair request',
     title: 'Your repair request',
     loading: 'Loading your request…',
     notFoundTitle: 'We cannot find this request',

@@ -201,6 +201,11 @@ const fr: MessageSchema = {
     submitting: 'Envoi de votre demande…',
   },
   tracking: {
+    copyLink: 'Copier le lien',
+    shareLink: 'Partager le lien',
+    linkCopied: 'Lien copié.',
+    copyManually: 'Votre lien (sélectionnez-le et copiez-le) :',
+    shareTitle: 'Ma demande de réparation',
     title: 'Votre demande de réparation',
     loading: 'Chargement de votre demande…',
     notFoundTitle: 'Nous ne trouvons pas cette demande',

@@ -201,6 +201,11 @@ const nl: MessageSchema = {
     submitting: 'Je aanvraag wordt verstuurd…',
   },
   tracking: {
+    copyLink: 'Kopieer de link',
+    shareLink: 'Deel de link',
+    linkCopied: 'Link gekopieerd.',
+    copyManually: 'Je link (selecteer en kopieer hem):',
+    shareTitle: 'Mijn herstelaanvraag',
     title: 'Jouw herstelaanvraag',
     loading: 'Je aanvraag wordt geladen…',
     notFoundTitle: 'We vinden deze aanvraag niet',
