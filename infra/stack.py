@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from infra import provision, workflow
-from infra.app_config import parameter_path
+from infra.app_config import SITE_URL_PARAMETER, parameter_path
 from infra.definition import Stage
 from stepfunctions.render import render_analysis
 
@@ -70,7 +70,8 @@ def destroy(clients: Clients, stage: Stage) -> provision.Report:
     base = parameter_path(stage)
     provision.delete_parameters(
         clients("ssm"),
-        [s.name for s in stage.secrets] + [base + "user-pool-id", base + "user-pool-client-id"],
+        [s.name for s in stage.secrets]
+        + [base + "user-pool-id", base + "user-pool-client-id", base + SITE_URL_PARAMETER],
         report,
     )
     for table in stage.tables:

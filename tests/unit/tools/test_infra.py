@@ -99,6 +99,12 @@ def test_staff_pool_has_one_group_per_role(aws: Clients, dev: Any) -> None:
 def test_destroy_leaves_nothing_behind(aws: Clients, dev: Any) -> None:
     apply_foundation(aws, dev)
     aws("s3").put_object(Bucket=dev.photos_bucket.name, Key="uploads/x/photo", Body=b"x")
+    # (what `infra cdn` adds: the site's address for the links in mails)
+    aws("ssm").put_parameter(
+        Name=f"{app_config.parameter_path(dev)}{app_config.SITE_URL_PARAMETER}",
+        Value="https://d1.cloudfront.net",
+        Type="String",
+    )
 
     destroy(aws, dev)
 
