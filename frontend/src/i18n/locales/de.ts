@@ -282,7 +282,7 @@ const de: MessageSchema = {
     newStatus: 'Neuer Status',
     note: 'Notiz',
     publicMessage: 'Nachricht an die anfragende Person',
-    publicMessageHint: 'Erscheint auf ihrer Verfolgungsseite.',
+    publicMessageHint: 'Erscheint auf ihrer Verfolgungsseite und wird per Mail verschickt.',
     internalNote: 'Interne Notiz',
     internalNoteHint: 'Nur für Ehrenamtliche: die anfragende Person sieht sie nie.',
     toVisitor: 'An die anfragende Person',

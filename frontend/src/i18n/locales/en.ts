@@ -284,7 +284,7 @@ const en = {
     newStatus: 'New status',
     note: 'Note',
     publicMessage: 'Message to the visitor',
-    publicMessageHint: 'Shown on their tracking page.',
+    publicMessageHint: 'Shown on their tracking page and sent to them by mail.',
     internalNote: 'Internal note',
     internalNoteHint: 'For volunteers only: the visitor never sees it.',
     toVisitor: 'To the visitor',

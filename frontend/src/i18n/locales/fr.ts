@@ -282,7 +282,7 @@ const fr: MessageSchema = {
     newStatus: 'Nouveau statut',
     note: 'Note',
     publicMessage: 'Message au visiteur',
-    publicMessageHint: 'Affiché sur sa page de suivi.',
+    publicMessageHint: 'Affiché sur sa page de suivi et envoyé par e-mail.',
     internalNote: 'Note interne',
     internalNoteHint: 'Réservée aux bénévoles : le visiteur ne la voit jamais.',
     toVisitor: 'Au visiteur',

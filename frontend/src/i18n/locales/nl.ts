@@ -282,7 +282,7 @@ const nl: MessageSchema = {
     newStatus: 'Nieuwe status',
     note: 'Notitie',
     publicMessage: 'Bericht aan de bezoeker',
-    publicMessageHint: 'Te zien op de volgpagina van de bezoeker.',
+    publicMessageHint: 'Te zien op de volgpagina van de bezoeker en per mail verstuurd.',
     internalNote: 'Interne notitie',
     internalNoteHint: 'Alleen voor vrijwilligers: de bezoeker ziet dit nooit.',
     toVisitor: 'Aan de bezoeker',
