@@ -9,6 +9,7 @@
 #   --budget-currency CODE   the account's billing currency       [BUDGET_CURRENCY, default EUR]
 #   --alert-email ADDRESS    who gets the budget alerts           [ALERT_EMAIL]
 #   SITE_DOMAIN + SITE_CERTIFICATE_ARN (us-east-1 ACM)            custom domain, TLSv1.2_2021
+#   MAIL_FROM=ADDRESS        RepairApp's SES sender (verified here; docs/operations.md); none: no mail
 # Credentials and region: the usual AWS variables (AWS_PROFILE, AWS_REGION; default eu-west-1).
 # Each step below is one function; the logic is Python in infra/ (`python -m infra --help`).
 set -euo pipefail
@@ -21,7 +22,7 @@ STAGE=""
 DELETE=false
 CURRENT_STEP=""
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "deploy.sh: $*" >&2; exit 2; }
 indent() { sed -u 's/^/    /'; }
 infra() { "$PYTHON" -m infra "$1" --stage "$STAGE" "${@:2}"; }

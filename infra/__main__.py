@@ -127,7 +127,13 @@ def _run(args: argparse.Namespace) -> int:
     log = request_log.from_environment()
     if log is not None:
         log.attach(clients.session.events)
-    spec = stage(args.stage, _account(clients, args.stage), args.region, tuple(args.site_origin))
+    spec = stage(
+        args.stage,
+        _account(clients, args.stage),
+        args.region,
+        tuple(args.site_origin),
+        mail_from=os.environ.get("MAIL_FROM") or None,
+    )
     if args.command not in UNNAMED_COMMANDS:
         # The first deploy step that names the photos bucket (policies) generates its suffix.
         named = Report()

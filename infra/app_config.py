@@ -43,6 +43,11 @@ LOCAL_REPAIRAPP_ENVIRONMENT: dict[str, str] = {
 LOCAL_STACK_OWNED = frozenset({*LOCAL_AWS_ENVIRONMENT, *LOCAL_REPAIRAPP_ENVIRONMENT})
 
 
+# RepairApp's public address (for the links in its mails): written by `infra cdn` on AWS and by
+# the local stack, read by RepairApp under CONFIG_PARAMETER_PATH.
+SITE_URL_PARAMETER = "site-url"
+
+
 def parameter_path(stage: Stage) -> str:
     return f"/{PROJECT}/{stage.stage}/"
 
@@ -72,6 +77,9 @@ def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, st
         # locally, where the CloudFront emulator talks to `chalice local` directly.
         "PROXIES_AFTER_CLOUDFRONT": "0" if stage.stage == LOCAL_STAGE else "1",
     }
+    # The SES sender identity (infra.stack provisions it); no MAIL_FROM, no mail.
+    if stage.mail_from:
+        env["MAIL_FROM"] = stage.mail_from
     # Locally SmartRe's URL depends on the port the stack chose, so the stack passes it in the
     # process environment (as it does AWS_ENDPOINT_URL); deployed stages record it here.
     if smartre_url:

@@ -25,6 +25,7 @@ LOCAL_ACCOUNT: Final = "123456789012"
 PHOTO_UPLOAD_PREFIX: Final = "uploads/"
 # Raw photos are personal data and, at scale, the biggest stored cost: keep them a week.
 PHOTO_RETENTION_DAYS: Final = 7
+LOCAL_MAIL_FROM: Final = "noreply@repairapp.local"
 MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024
 
 # Cognito groups are the staff roles RepairApp checks.
@@ -90,6 +91,9 @@ class Stage:
     site_origins: tuple[str, ...] = field(default=())
     # Deployed stages: from SSM (``photos_bucket_suffix_parameter``, ``infra.photo_bucket``).
     photos_bucket_suffix: str = ""
+    # RepairApp's SES sender (a verified identity). Local: an address the emulator verifies;
+    # dev/prod: MAIL_FROM at deploy time (docs/operations.md), none means no mail.
+    mail_from: str = ""
 
     @property
     def prefix(self) -> str:
@@ -284,6 +288,7 @@ def stage(
     site_origins: tuple[str, ...] = (),
     *,
     photos_bucket_suffix: str = "",
+    mail_from: str | None = None,
 ) -> Stage:
     if name not in STAGES:
         raise ValueError(f"unknown stage {name!r}; expected one of {', '.join(STAGES)}")
@@ -292,10 +297,14 @@ def stage(
             f"a photos bucket suffix is 6-32 of [0-9a-z], not {photos_bucket_suffix!r}"
         )
     origins = site_origins or (LOCAL_SITE_ORIGINS if name == LOCAL_STAGE else ())
+    sender = (
+        mail_from if mail_from is not None else (LOCAL_MAIL_FROM if name == LOCAL_STAGE else "")
+    )
     return Stage(
         stage=name,
         account=account,
         region=region,
         site_origins=origins,
         photos_bucket_suffix=photos_bucket_suffix,
+        mail_from=sender,
     )

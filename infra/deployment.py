@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra import alerts, api_gateway, budget, cloudfront, monitoring, provision, site
-from infra.app_config import APPS, REPO_ROOT
+from infra.app_config import APPS, REPO_ROOT, SITE_URL_PARAMETER, parameter_path
 from infra.chalice_project import function_settings, load_config, require_deployed
 from infra.definition import Stage
 from infra.provision import Report
@@ -161,6 +161,11 @@ def apply_cdn(
         stage, cloudfront.site_origins(distribution, options.certificate)
     )
     provision.ensure_bucket(s3, with_origins.photos_bucket, stage.region, stage.tags, report)
+    # The site's address for the links in RepairApp's mails (the custom domain when there is one).
+    site_url = cloudfront.site_origins(distribution, options.certificate)[-1]
+    provision.ensure_parameter(
+        clients("ssm"), parameter_path(stage) + SITE_URL_PARAMETER, site_url, stage.tags, report
+    )
     return report, distribution
 
 

@@ -76,6 +76,7 @@ def resolve(ssm: Any, stage: Stage, report: Report, *, create: bool = True) -> S
         stage.region,
         stage.site_origins,
         photos_bucket_suffix=suffix,
+        mail_from=stage.mail_from,
     )
 
 

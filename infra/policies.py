@@ -137,6 +137,21 @@ def policy_for(app: str, stage: Stage) -> dict[str, Any]:
                 [f"arn:aws:cognito-idp:{region}:{account}:userpool/*"],
             )
         )
+        sender = env.get("MAIL_FROM")
+        if sender:
+            # Mail to visitors: only from the sender identity (the address, or its domain when
+            # the domain is the verified identity), and only with that From address.
+            domain = sender.rsplit("@", 1)[-1]
+            statement = _statement(
+                "SendVisitorMail",
+                ("ses:SendEmail",),
+                [
+                    f"arn:aws:ses:{region}:{account}:identity/{sender}",
+                    f"arn:aws:ses:{region}:{account}:identity/{domain}",
+                ],
+            )
+            statement["Condition"] = {"StringEquals": {"ses:FromAddress": sender}}
+            statements.append(statement)
     return {"Version": VERSION, "Statement": statements}
 
 

@@ -421,3 +421,22 @@ def delete_user_pool(cognito: Any, stage: Stage, report: Report) -> None:
         return
     cognito.delete_user_pool(UserPoolId=pool_id)
     report.add(f"cognito:{stage.user_pool_name}", "deleted")
+
+
+def ensure_mail_identity(ses: Any, sender: str, report: Report) -> None:
+    """Start verifying RepairApp's SES sender, once (idempotent).
+
+    A plain address gets a verification mail from AWS (someone must click it); a verified domain
+    (DKIM records, docs/operations.md) covers every address in it and is left alone. The local
+    emulator verifies at once.
+    """
+    domain = sender.rsplit("@", 1)[-1]
+    found = ses.get_identity_verification_attributes(Identities=[sender, domain])
+    attributes = found.get("VerificationAttributes", {})
+    for identity in (sender, domain):
+        status = attributes.get(identity, {}).get("VerificationStatus")
+        if status in ("Success", "Pending"):
+            report.add(f"ses:{identity}", "unchanged" if status == "Success" else "pending")
+            return
+    ses.verify_email_identity(EmailAddress=sender)
+    report.add(f"ses:{sender}", "created")

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 
 from infra import photo_bucket, provision, workflow
-from infra.app_config import parameter_path
+from infra.app_config import SITE_URL_PARAMETER, parameter_path
 from infra.definition import LOCAL_STAGE, Stage
 from stepfunctions.render import render_analysis
 
@@ -42,6 +42,8 @@ def apply_foundation(clients: Clients, stage: Stage) -> provision.Report:
         provision.ensure_table(ddb, table, stage.tags, report)
     for secret in stage.secrets:
         provision.ensure_secret(ssm, secret, stage.tags, report)
+    if stage.mail_from:
+        provision.ensure_mail_identity(clients("ses"), stage.mail_from, report)
     pool_id, client_id = provision.ensure_user_pool(clients("cognito-idp"), stage, report)
     base = parameter_path(stage)
     provision.ensure_parameter(ssm, base + "user-pool-id", pool_id, stage.tags, report)
@@ -69,7 +71,8 @@ def destroy(clients: Clients, stage: Stage) -> provision.Report:
     base = parameter_path(stage)
     provision.delete_parameters(
         clients("ssm"),
-        [s.name for s in stage.secrets] + [base + "user-pool-id", base + "user-pool-client-id"],
+        [s.name for s in stage.secrets]
+        + [base + "user-pool-id", base + "user-pool-client-id", base + SITE_URL_PARAMETER],
         report,
     )
     for table in stage.tables:

@@ -6,6 +6,9 @@
 - `GET /_localaws/faults`: the active rules with how often each matched and was injected.
 - `DELETE /_localaws/faults`: remove the plan; answers with its final counters.
 - `GET /_localaws/lambda/workers`: PIDs of the warm Lambda workers.
+- `GET /_localaws/ses/messages`: the mail SES accepted (moto records it, sends nothing):
+  `{"messages": [{"id", "source", "to", "subject", "body"}]}`, oldest first; `?to=ADDRESS`
+  keeps the mail to one address. What the tests read to follow a link in a mail.
 Errors use the `{"Code", "Message"}` shape the apps use.
 """
 
@@ -59,7 +62,38 @@ class AdminApi:
                 return 200, self._faults.clear()
             case ("GET", "/_localaws/lambda/workers"):
                 return 200, {"pids": self._runtime.worker_pids()}
+            case ("GET", "/_localaws/ses/messages"):
+                return 200, {"messages": sent_mail(_query(environ).get("to"))}
         return 404, {"Code": "NotFound", "Message": f"no localaws endpoint {route[0]} {route[1]}"}
+
+
+def sent_mail(to: str | None = None) -> list[dict[str, Any]]:
+    """Every mail moto's SES backends recorded (all accounts and regions), oldest first."""
+    from moto.ses.models import ses_backends
+
+    found: list[dict[str, Any]] = []
+    for account in list(ses_backends):
+        for region in list(ses_backends[account]):
+            for message in list(ses_backends[account][region].sent_messages):
+                recipients = list(getattr(message, "destinations", {}).get("ToAddresses", []))
+                if to is not None and to not in recipients:
+                    continue
+                found.append(
+                    {
+                        "id": message.id,
+                        "source": message.source,
+                        "to": recipients,
+                        "subject": getattr(message, "subject", None),
+                        "body": getattr(message, "body", None),
+                    }
+                )
+    return found
+
+
+def _query(environ: dict[str, Any]) -> dict[str, str]:
+    from urllib.parse import parse_qs
+
+    return {k: v[-1] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:

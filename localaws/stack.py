@@ -26,6 +26,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+from infra.app_config import SITE_URL_PARAMETER, parameter_path
 from infra.definition import LOCAL_ACCOUNT, LOCAL_STAGE, Stage, stage
 from infra.seed import ensure_demo_staff, seed_products
 from infra.site import publish
@@ -167,6 +168,13 @@ class LocalStack:
         )
         apply_foundation(self._clients(), self.spec)
         ssm = self._clients()("ssm")
+        # What `infra cdn` records on AWS: the site's address, for the links in RepairApp's mails.
+        ssm.put_parameter(
+            Name=parameter_path(self.spec) + SITE_URL_PARAMETER,
+            Value=self.site_url,
+            Type="String",
+            Overwrite=True,
+        )
         self.origin_secret = _parameter(ssm, self.spec.origin_secret.name)
         self.service_key = _parameter(ssm, self.spec.service_key.name)
 

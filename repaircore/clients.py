@@ -23,6 +23,12 @@ _RETRIES = {"mode": "standard", "max_attempts": 3}
 # must never be retried by the SDK: the idempotency layer above decides about repeats.
 _SERVICE_OVERRIDES: dict[str, dict[str, Any]] = {
     "stepfunctions": {"read_timeout": 30, "retries": {"mode": "standard", "max_attempts": 1}},
+    # Mail is sent inline after the request's own write: short, and never retried (chalicelib.mail).
+    "ses": {
+        "connect_timeout": 1,
+        "read_timeout": 2,
+        "retries": {"mode": "standard", "max_attempts": 1},
+    },
 }
 
 

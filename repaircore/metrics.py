@@ -33,6 +33,8 @@ PARTIAL_ANSWERS: Final = "PartialAnswers"  # a branch failed; the answer is flag
 WORKFLOW_FAILURES: Final = "WorkflowFailures"  # the execution failed or timed out: no answer
 FEEDBACK_LABELS: Final = "FeedbackLabels"  # real outcomes received, dimension Label
 TRIAGE_LATENCY: Final = "TriageLatency"  # ms, RepairApp's triage as its caller waits for it
+MAIL_SENT: Final = "MailSent"  # SES accepted a mail, dimension Template
+MAIL_FAILED: Final = "MailFailed"  # SES refused or did not answer in time, dimension Template
 
 UNITS: Final[dict[str, str]] = {
     ANALYSES: "Count",
@@ -42,6 +44,8 @@ UNITS: Final[dict[str, str]] = {
     WORKFLOW_FAILURES: "Count",
     FEEDBACK_LABELS: "Count",
     TRIAGE_LATENCY: "Milliseconds",
+    MAIL_SENT: "Count",
+    MAIL_FAILED: "Count",
 }
 
 Properties = Mapping[str, str | int | float | bool | None]

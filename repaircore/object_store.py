@@ -39,6 +39,7 @@ class ObjectInfo:
     content_type: str
     etag: str
     metadata: Mapping[str, str]
+    last_modified: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,26 @@ class ObjectStore:
             max_bytes=max_bytes,
         )
 
+    def presigned_get(
+        self, key: str, *, expires_in_seconds: int = 300, now: datetime | None = None
+    ) -> tuple[str, datetime]:
+        """A short-lived link that reads one object, and when it stops working.
+
+        Signing is local (no call to S3): check the object exists first (``head``).
+        """
+        if not 1 <= expires_in_seconds <= 3600:
+            raise ValueError("presigned reads expire within an hour")
+        issued = now or datetime.now(UTC)
+        try:
+            url = self._client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket, "Key": key},
+                ExpiresIn=expires_in_seconds,
+            )
+        except BotoCoreError as exc:  # e.g. no credentials in the environment
+            raise ServiceUnavailable("cannot sign links right now") from exc
+        return str(url), issued + timedelta(seconds=expires_in_seconds)
+
     def _call(self, operation: str, key: str, **params: Any) -> Any:
         try:
             return getattr(self._client, operation)(**params)
@@ -198,4 +219,5 @@ def _info(key: str, response: Mapping[str, Any]) -> ObjectInfo:
         content_type=str(response.get("ContentType", "")),
         etag=str(response.get("ETag", "")).strip('"'),
         metadata=dict(response.get("Metadata", {})),
+        last_modified=response.get("LastModified"),
     )

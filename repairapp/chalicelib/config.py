@@ -30,6 +30,7 @@ SMARTRE_KEY_PARAMETER = "smartre-service-key"
 USER_POOL_PARAMETER = "user-pool-id"
 USER_POOL_CLIENT_PARAMETER = "user-pool-client-id"
 SIGNING_KEY_PARAMETER = "signing-key"
+SITE_URL_PARAMETER = "site-url"  # the site's public address, for the links in mails
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Settings:
     # Refuse calls that did not come through CloudFront. Only the local stage may turn it off,
     # so a developer can call their own `chalice local` directly (docs/develop.md).
     origin_guard: bool = True
+    # The SES sender identity; empty: RepairApp sends no mail.
+    mail_from: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -61,6 +64,7 @@ class Settings:
             **{field: values[name] for field, name in _NAMES.items()},
             proxies_after_cloudfront=int(hops) if hops.isdigit() else 0,
             origin_guard=guard == "true",
+            mail_from=env.get("MAIL_FROM", "").strip(),
         )
 
 

@@ -162,7 +162,13 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Belgian: 1000-9992",
             },
             "consent": {"const": True},
-        }
+            "language": {
+                "type": "string",
+                "enum": list(LANGUAGES),
+                "description": "For the mails; default: the triage's language",
+            },
+        },
+        required=["analysisId", "contact", "postcode", "consent"],
     ),
     "RepairCreated": _object(
         {
@@ -171,7 +177,23 @@ SCHEMAS: dict[str, Any] = {
             "trackingUrl": {"type": "string", "description": "The SPA's tracking page (path)"},
         }
     ),
-    "HistoryEntry": _object({"status": STATUS, "at": TIMESTAMP, "note": nullable(STRING)}),
+    "HistoryEntry": _object(
+        {
+            "status": STATUS,
+            "at": TIMESTAMP,
+            "publicMessage": nullable({**STRING, "description": "Staff's message to the visitor"}),
+        }
+    ),
+    "StaffHistoryEntry": _object(
+        {
+            "status": STATUS,
+            "at": TIMESTAMP,
+            "publicMessage": nullable({**STRING, "description": "Shown on the tracking page"}),
+            "internalNote": nullable(
+                {**STRING, "description": "Staff only (notes written before the split too)"}
+            ),
+        }
+    ),
     "TrackedRepair": _object(
         {
             "repairId": STRING,
@@ -187,7 +209,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "repairId": STRING,
             "status": STATUS,
-            "history": {"type": "array", "items": ref("HistoryEntry")},
+            "history": {"type": "array", "items": ref("StaffHistoryEntry")},
             "productCategory": nullable(CATEGORY),
             "analysis": nullable(ref("Analysis")),
             "createdAt": TIMESTAMP,
@@ -201,6 +223,13 @@ SCHEMAS: dict[str, Any] = {
             "barrier": nullable(BARRIER),
             "closedAt": nullable(TIMESTAMP),
             "feedbackStatus": nullable({"type": "string", "enum": ["pending", "sent", "failed"]}),
+        }
+    ),
+    "PhotoLink": _object(
+        {
+            "url": {**STRING, "description": "A presigned GET of the photo; works until expiresAt"},
+            "expiresAt": {**TIMESTAMP, "description": "The link's end (minutes away)"},
+            "deletedAfter": {**TIMESTAMP, "description": "When the photo itself is deleted"},
         }
     ),
     "RepairSummary": _object(
@@ -228,7 +257,22 @@ SCHEMAS: dict[str, Any] = {
                     **BARRIER,
                     "description": "Required for end_of_life, refused otherwise",
                 },
-                "note": {"type": "string", "maxLength": 500},
+                "publicMessage": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Shown to the visitor on the tracking page",
+                },
+                "internalNote": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "description": "Staff only",
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 500,
+                    "deprecated": True,
+                    "description": "Old name of internalNote (staff only); not with it",
+                },
                 "productCategory": {"type": "string", "description": "Correct the category"},
             },
             required=["status"],
@@ -508,6 +552,15 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [REPAIR_ID_PARAMETER],
         "responses": {
             "200": _json_response("The request", ref("StaffRepair"), ETag=ETAG),
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/repairs/{repairId}/photo", "GET"): {
+        "summary": "A short-lived link to the request's photo (staff only)",
+        "description": "404 NoPhoto: sent without one; 404 PhotoGone: deleted (closed or 7 days)",
+        "parameters": [REPAIR_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The link", ref("PhotoLink")),
             **_errors(404, 503),
         },
     },

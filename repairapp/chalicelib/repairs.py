@@ -65,8 +65,39 @@ def without_photo(analysis: dict[str, Any] | None) -> dict[str, Any] | None:
     return kept
 
 
-def history_entry(status: Status, at: str, note: str | None) -> dict[str, Any]:
-    return {"status": status.value, "at": at, "note": note}
+def history_entry(
+    status: Status,
+    at: str,
+    *,
+    public_message: str | None = None,
+    internal_note: str | None = None,
+) -> dict[str, Any]:
+    """One status change: ``publicMessage`` is for the visitor, ``internalNote`` for staff only."""
+    return {
+        "status": status.value,
+        "at": at,
+        "publicMessage": public_message,
+        "internalNote": internal_note,
+    }
+
+
+def public_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A history entry as the visitor sees it: never the internal note."""
+    return {
+        "status": entry["status"],
+        "at": entry["at"],
+        "publicMessage": entry.get("publicMessage"),
+    }
+
+
+def staff_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A history entry as staff see it. Entries written before the split carry one ``note``
+    that staff wrote without being told it was public: it is read as internal, so it never
+    reaches the visitor again (a read-time mapping: no stored item is rewritten)."""
+    return {
+        **public_entry(entry),
+        "internalNote": entry.get("internalNote", entry.get("note")),
+    }
 
 
 # --- what each audience sees ------------------------------------------------------------------
@@ -75,10 +106,7 @@ def tracking_view(item: dict[str, Any]) -> dict[str, Any]:
     return {
         "repairId": item["repairId"],
         "status": item["status"],
-        "history": [
-            {"status": h["status"], "at": h["at"], "note": h.get("note")}
-            for h in item.get("history", [])
-        ],
+        "history": [public_entry(h) for h in item.get("history", [])],
         "productCategory": item.get("productCategory"),
         "analysis": item.get("analysis"),
         "createdAt": item["createdAt"],
@@ -91,6 +119,7 @@ def staff_view(item: dict[str, Any]) -> dict[str, Any]:
     contact = item.get("contact")
     return {
         **tracking_view(item),
+        "history": [staff_entry(h) for h in item.get("history", [])],
         "contact": {"name": contact["name"], "email": contact["email"]} if contact else None,
         "postcode": item["postcode"],
         "version": item["version"],

@@ -11,16 +11,19 @@ import os
 
 from chalicelib.auth import TokenVerifier
 from chalicelib.config import (
+    SITE_URL_PARAMETER,
     SMARTRE_KEY_PARAMETER,
     USER_POOL_CLIENT_PARAMETER,
     USER_POOL_PARAMETER,
     settings,
 )
+from chalicelib.mail import Mailer
 from chalicelib.repair_store import RepairStore
 from chalicelib.smartre_client import SmartReClient
 from chalicelib.staff_access import AccessRecords, StaffDirectory
 from chalicelib.staff_pool import StaffPool
 from repaircore import clients
+from repaircore.errors import ConfigurationError
 from repaircore.idempotency import IdempotencyStore
 from repaircore.parameters import ParameterStore
 from repaircore.tables import Table
@@ -79,6 +82,21 @@ def access_records() -> AccessRecords:
     return AccessRecords(Table(dynamodb, settings().access_table, ("pk",)), dynamodb)
 
 
+@functools.cache
+def mailer() -> Mailer | None:
+    """The SES mailer, or None when this stage sends no mail (no MAIL_FROM)."""
+    sender = settings().mail_from
+    return Mailer(clients.client("ses"), sender) if sender else None
+
+
+def site_url() -> str | None:
+    """The site's public address (no trailing slash), or None before the CDN exists."""
+    try:
+        return parameters().get(SITE_URL_PARAMETER).rstrip("/") or None
+    except ConfigurationError:
+        return None
+
+
 def reset() -> None:
     """Forget every adapter and the settings (tests)."""
     for cached in (
@@ -90,6 +108,7 @@ def reset() -> None:
         staff_pool,
         staff_directory,
         access_records,
+        mailer,
         settings,
     ):
         cached.cache_clear()

@@ -23,6 +23,7 @@ from chalicelib.services import (
     queue,
     repair_requests,
     repair_updates,
+    staff_photos,
     staff_sessions,
     stats,
     triage,
@@ -164,6 +165,11 @@ def list_repairs() -> Response:
 @route("/api/staff/repairs/{repairId}", roles=STAFF_ROLES)
 def get_staff_repair(repairId: str) -> Response:  # noqa: N803
     return _versioned(repair_updates.get_repair(repairId))
+
+
+@route("/api/staff/repairs/{repairId}/photo", roles=STAFF_ROLES)
+def get_staff_repair_photo(repairId: str) -> Response:  # noqa: N803
+    return _json(staff_photos.photo_link(repairId))
 
 
 @route("/api/repairs/{repairId}", methods=("PATCH",), roles=STAFF_ROLES)

@@ -95,6 +95,11 @@ class SmartReClient:
             "POST", "/api/images", operation="images", body={"contentType": content_type}
         ).body
 
+    def get_image_link(self, image_id: str) -> dict[str, Any]:
+        """A short-lived link to view a photo (``404 PhotoGone`` once it is deleted)."""
+        path = f"/api/images/{quote(image_id, safe='')}/link"
+        return self._call("GET", path, operation="image-link").body
+
     def create_analysis(
         self, request: Mapping[str, Any], idempotency_key: str
     ) -> tuple[dict[str, Any], bool]:

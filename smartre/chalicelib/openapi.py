@@ -54,6 +54,21 @@ SCHEMAS: dict[str, Any] = {
             "expiresAt": {"type": "string", "format": "date-time"},
         },
     },
+    "ImageLink": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["imageId", "url", "expiresAt", "deletedAfter"],
+        "properties": {
+            "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
+            "url": {"type": "string", "description": "A presigned GET, valid until expiresAt"},
+            "expiresAt": {"type": "string", "format": "date-time"},
+            "deletedAfter": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the photo's 7-day retention ends",
+            },
+        },
+    },
     "AnalysisRequest": nulls_allowed(
         {
             "type": "object",
@@ -382,6 +397,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "operationId": "createImageUpload",
         "requestBody": _body("UploadRequest", required=False),
         "responses": {**_ok("201", "Upload", "A presigned POST"), **_errors("400", *PROTECTED)},
+    },
+    ("/api/images/{image_id}/link", "GET"): {
+        "operationId": "getImageLink",
+        "responses": {
+            **_ok("200", "ImageLink", "A short-lived link to view the photo"),
+            **_errors("404", *PROTECTED),
+        },
     },
     ("/api/analyses", "POST"): {
         "operationId": "createAnalysis",

@@ -73,6 +73,11 @@ def create_image_upload() -> Response:
     return _json(images.create_upload(content_type), 201)
 
 
+@route("/api/images/{image_id}/link")
+def get_image_link(image_id: str) -> Response:
+    return _json(images.create_view_link(image_id), headers={"Cache-Control": "no-store"})
+
+
 @route("/api/analyses", methods=("POST",))
 def create_analysis() -> Response:
     request = analyses.AnalysisRequest.from_body(json_object(current_request()))

@@ -41,6 +41,8 @@ class Site:
     staff: dict[str, dict[str, str]]
     # Where the stack the tests started writes its logs (None for a stack started elsewhere).
     log_dir: Path | None = None
+    # The embedded AWS (its /_localaws/ endpoints); E2E_AWS_URL for a stack started elsewhere.
+    aws_url: str | None = None
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -54,13 +56,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             os.environ.get("E2E_STAFF_FILE", REPO_ROOT / ".localaws" / "demo-staff.json")
         )
         staff = json.loads(staff_file.read_text()) if staff_file.exists() else {}
-        yield Site(base_url.rstrip("/"), staff)
+        yield Site(base_url.rstrip("/"), staff, aws_url=os.environ.get("E2E_AWS_URL"))
         return
     from localaws.stack import LocalStack, StackPorts
 
     stack = LocalStack(StackPorts.free(), state_dir=tmp_path_factory.mktemp("stack"), quiet=True)
     with stack:
-        yield Site(stack.site_url, stack.demo_staff, stack.state_dir)
+        aws_url = stack.emulator.endpoint_url if stack.emulator else None
+        yield Site(stack.site_url, stack.demo_staff, stack.state_dir, aws_url)
 
 
 @pytest.fixture(scope="session")

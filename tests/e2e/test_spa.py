@@ -283,7 +283,7 @@ def test_staff_accept_and_close_as_fixed_changes_the_stats(
     expect(desktop.get_by_test_id("staff-status")).to_have_text("Being repaired")
     expect(desktop.get_by_test_id("staff-category")).to_have_text("Kettle")
     desktop.get_by_label("Close as fixed").check()
-    desktop.fill("#note", "Replaced the fuse")
+    desktop.fill("#internal-note", "Replaced the fuse")
     desktop.get_by_role("button", name="Save").click()
     expect(desktop.get_by_test_id("staff-status")).to_have_text("Fixed")
     screenshot(desktop, "12-staff-detail-closed")

@@ -160,6 +160,12 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("GET", f"/api/staff/repairs/{w.repair_id}", None),
         STAFF_ONLY,
     ),
+    # Only staff mint a link to a person's photo (this request was made without one).
+    Route(
+        "GET /api/staff/repairs/{repairId}/photo",
+        lambda w, c: ("GET", f"/api/staff/repairs/{w.repair_id}/photo", None),
+        {**STAFF_ONLY, "repairer": (404, "NoPhoto"), "coordinator": (404, "NoPhoto")},
+    ),
     Route(
         "PATCH /api/repairs/{repairId}",
         lambda w, c: ("PATCH", f"/api/repairs/{w.fresh_repair()}", {"status": "accepted"}),
@@ -185,6 +191,11 @@ SMARTRE_ROUTES = [
         "POST /api/images",
         lambda w, c: ("POST", "/api/images", {"contentType": "image/webp"}),
         {**SERVICE_ONLY, "service": (201, None)},
+    ),
+    Route(
+        "GET /api/images/{image_id}/link",
+        lambda w, c: ("GET", f"/api/images/img_{'N' * 22}/link", None),
+        {**SERVICE_ONLY, "service": (404, "PhotoGone")},
     ),
     Route(
         "POST /api/analyses",

@@ -7,6 +7,7 @@ import type {
   Product,
   ProductList,
   ProductUpdate,
+  PhotoLink,
   RepairCreated,
   RepairPage,
   RepairQuery,
@@ -395,6 +396,11 @@ export function listRepairs(query: RepairQuery = {}): Promise<RepairPage> {
 
 export function getStaffRepair(repairId: string): Promise<StaffRepair> {
   return request(`/api/staff/repairs/${enc(repairId)}`, { auth: true })
+}
+
+/** 404 `NoPhoto` (sent without one) or `PhotoGone` (deleted: closed, or older than 7 days). */
+export function getStaffRepairPhoto(repairId: string): Promise<PhotoLink> {
+  return request(`/api/staff/repairs/${enc(repairId)}/photo`, { auth: true })
 }
 
 export function updateRepair(

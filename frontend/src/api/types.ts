@@ -151,6 +151,8 @@ export interface RepairRequest {
   contact: { name: string; email: string }
   postcode: string
   consent: true
+  /** The language of the mails RepairApp sends (default: the triage's). */
+  language?: Language
 }
 
 export interface RepairCreated {
@@ -167,7 +169,13 @@ export type RepairStatus = (typeof STATUSES)[number]
 export interface HistoryEntry {
   status: RepairStatus
   at: string
-  note?: string | null
+  /** Staff's message to the visitor, shown on the tracking page. */
+  publicMessage?: string | null
+}
+
+/** A history entry as staff see it: with the note the visitor never sees. */
+export interface StaffHistoryEntry extends HistoryEntry {
+  internalNote?: string | null
 }
 
 /** What the owner sees with their tracking token. */
@@ -209,11 +217,20 @@ export interface RepairPage {
  * analysis).
  */
 export interface StaffRepair extends TrackedRepair {
+  history: StaffHistoryEntry[]
   contact: { name: string; email: string } | null
   postcode: string
   version: number | string
   outcome?: OutcomeLabel | null
   barrier?: string | null
+  closedAt?: string | null
+}
+
+/** A short-lived link to a request's photo (staff only); `deletedAfter`: when the photo goes. */
+export interface PhotoLink {
+  url: string
+  expiresAt: string
+  deletedAfter: string
 }
 
 /**
@@ -224,7 +241,10 @@ export interface RepairUpdate {
   status: RepairStatus
   outcome?: OutcomeLabel
   barrier?: string
-  note?: string
+  /** Shown to the visitor on the tracking page. */
+  publicMessage?: string
+  /** Staff only. */
+  internalNote?: string
   /** An Open Repair Data category (English name) replacing the current one. */
   productCategory?: string
 }

@@ -74,6 +74,7 @@ describe('RepairRequestForm', () => {
       contact: { name: 'Ann Peeters', email: 'ann@example.be' },
       postcode: '9992',
       consent: true,
+      language: 'en',
     })
     expect(wrapper.emitted('created')?.[0]).toEqual([{ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '/repairs/rp_1?token=tok' }])
     wrapper.unmount()

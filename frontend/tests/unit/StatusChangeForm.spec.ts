@@ -66,10 +66,16 @@ describe('StatusChangeForm', () => {
     updateMock.mockResolvedValue(repair({ status: 'fixed', version: 4 }))
     const wrapper = render()
     await choose(wrapper, 'fixed')
-    await wrapper.find('#note').setValue('New fuse')
+    await wrapper.find('#public-message').setValue('Ready to collect')
+    await wrapper.find('#internal-note').setValue('New fuse')
     await wrapper.find('form').trigger('submit')
     await flushPromises()
-    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, { status: 'fixed', outcome: 'Fixed', note: 'New fuse' })
+    expect(updateMock).toHaveBeenCalledWith('rp_1', 3, {
+      status: 'fixed',
+      outcome: 'Fixed',
+      publicMessage: 'Ready to collect',
+      internalNote: 'New fuse',
+    })
     expect(wrapper.emitted('updated')?.[0]?.[0]).toMatchObject({ status: 'fixed', version: 4 })
     expect(wrapper.text()).toContain('Saved: Fixed.')
   })

@@ -96,7 +96,7 @@ describe('ErrorNotice', () => {
 describe('StatusTimeline', () => {
   const history = [
     { status: 'submitted' as const, at: '2026-11-27T10:00:00Z' },
-    { status: 'accepted' as const, at: '2026-11-27T11:00:00Z', note: 'See you Saturday' },
+    { status: 'accepted' as const, at: '2026-11-27T11:00:00Z', publicMessage: 'See you Saturday' },
   ]
 
   it('shows done, current and coming steps of an open request', () => {
@@ -106,6 +106,13 @@ describe('StatusTimeline', () => {
     expect(steps[1]?.attributes('aria-current')).toBe('step')
     expect(steps[1]?.text()).toContain('See you Saturday')
     expect(steps[2]?.text()).toContain('Not yet')
+  })
+
+  it('labels the internal note on a staff timeline, apart from the message to the visitor', () => {
+    const staffHistory = [{ status: 'submitted' as const, at: '2026-11-27T10:00:00Z', publicMessage: 'See you Saturday', internalNote: 'Fuse blown' }]
+    const wrapper = mount(StatusTimeline, { props: { status: 'submitted', history: staffHistory }, ...mountOptions() })
+    expect(wrapper.find('[data-testid="public-message"]').text()).toBe('To the visitor: See you Saturday')
+    expect(wrapper.find('[data-testid="internal-note"]').text()).toBe('Internal note: Fuse blown')
   })
 
   it('ends a closed request on its outcome and skips steps it never reached', () => {

@@ -26,9 +26,10 @@ from chalicelib.identifiers import (
     token_matches,
 )
 from chalicelib.repairs import Status, history_entry, timestamp, tracking_view
+from chalicelib.services import notifications
 from repaircore.errors import Conflict, InvalidInput, NotFound, Unprocessable
 from repaircore.validation import Fields
-from repaircore.vocabulary import canonical_category
+from repaircore.vocabulary import LANGUAGES, canonical_category
 
 logger = logging.getLogger(__name__)
 
@@ -51,10 +52,12 @@ class RepairRequest:
     name: str
     email: str
     postcode: str
+    # The visitor's language for mails; None: the analysis's.
+    language: str | None = None
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> RepairRequest:
-        fields = Fields(body, allowed={"analysisId", "contact", "postcode", "consent"})
+        fields = Fields(body, allowed={"analysisId", "contact", "postcode", "consent", "language"})
         analysis_id = str(fields.string("analysisId", required=True, max_length=40))
         if not ANALYSIS_ID.fullmatch(analysis_id):
             raise InvalidInput(
@@ -79,20 +82,25 @@ class RepairRequest:
                 "consent must be true: we keep your contact details only to handle this request",
                 code="ConsentRequired",
             )
+        language = fields.choice("language", LANGUAGES, code="UnknownLanguage")
         return cls(
             analysis_id=analysis_id,
             name=name,
             email=f"{match['local']}@{match['domain'].lower()}",
             postcode=postcode,
+            language=str(language) if language is not None else None,
         )
 
     def fingerprint(self) -> dict[str, Any]:
         """What the idempotency key is bound to (stored only as a hash)."""
-        return {
+        fingerprint: dict[str, Any] = {
             "analysisId": self.analysis_id,
             "contact": {"name": self.name, "email": self.email},
             "postcode": self.postcode,
         }
+        if self.language:  # absent keeps the fingerprints of requests made before it existed
+            fingerprint["language"] = self.language
+        return fingerprint
 
 
 def submit_repair(idempotency_key: str | None, body: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -119,7 +127,7 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
         "version": 1,
         "createdAt": now,
         "updatedAt": now,
-        "history": [history_entry(Status.SUBMITTED, now, None)],
+        "history": [history_entry(Status.SUBMITTED, now)],
         "trackingTokenHash": token_digest(token),
         "contact": {"name": request.name, "email": request.email},
         "postcode": request.postcode,
@@ -128,6 +136,7 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
         "analysis": analysis,
         "productCategory": category,
         "categorySource": source,
+        "language": _language(request, analysis),
     }
     try:
         resources.repairs().create(item)
@@ -136,12 +145,21 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
         # token never reached anyone: this retry (same reserved id) hands out a fresh one.
         resources.repairs().replace_token(repair_id, token_digest(token))
     logger.info("repair request %s submitted", repair_id)
+    notifications.send_confirmation(item, token)
     return {
         "repairId": repair_id,
         "trackingToken": token,
         # The token in the fragment: browsers never send it to a server, so no log keeps it.
         "trackingUrl": f"/repairs/{repair_id}#token={token}",
     }
+
+
+def _language(request: RepairRequest, analysis: dict[str, Any]) -> str:
+    """The visitor's language: as sent, else the one they used for the triage, else Dutch."""
+    if request.language:
+        return request.language
+    used = (analysis.get("inputs") or {}).get("language")
+    return used if isinstance(used, str) and used in LANGUAGES else "nl"
 
 
 def _analysis(analysis_id: str) -> dict[str, Any]:

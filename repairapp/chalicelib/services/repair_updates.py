@@ -29,7 +29,7 @@ from chalicelib.repairs import (
     timestamp,
     without_photo,
 )
-from chalicelib.services import feedback
+from chalicelib.services import feedback, notifications
 from repaircore.errors import (
     Conflict,
     InvalidInput,
@@ -58,12 +58,24 @@ VERSION = re.compile(r"[0-9]{1,10}")
 class RepairUpdate:
     status: Status
     barrier: str | None
-    note: str | None
+    public_message: str | None
+    internal_note: str | None
     product_category: str | None
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> RepairUpdate:
-        fields = Fields(body, allowed={"status", "outcome", "barrier", "note", "productCategory"})
+        fields = Fields(
+            body,
+            allowed={
+                "status",
+                "outcome",
+                "barrier",
+                "publicMessage",
+                "internalNote",
+                "note",
+                "productCategory",
+            },
+        )
         status = Status(str(fields.choice("status", STATUSES, required=True, code="UnknownStatus")))
         outcome = fields.choice("outcome", REPAIR_OUTCOMES, code="UnknownOutcome")
         if outcome is not None and OUTCOME_OF.get(status) != outcome:
@@ -91,10 +103,19 @@ class RepairUpdate:
                 f"productCategory {category_name!r} is not an Open Repair Data category",
                 code="UnknownCategory",
             )
+        # ``note`` is the field's name before the split: staff typed it without being told it
+        # was public, so it is taken as the internal note (never shown to the visitor).
+        internal_note = fields.string("internalNote", max_length=NOTE_MAX_CHARS)
+        legacy_note = fields.string("note", max_length=NOTE_MAX_CHARS)
+        if internal_note is not None and legacy_note is not None:
+            raise InvalidInput(
+                "send internalNote only (note is its old name)", code="NoteAndInternalNote"
+            )
         return cls(
             status=status,
             barrier=barrier,
-            note=fields.string("note", max_length=NOTE_MAX_CHARS),
+            public_message=fields.string("publicMessage", max_length=NOTE_MAX_CHARS),
+            internal_note=internal_note if internal_note is not None else legacy_note,
             product_category=category,
         )
 
@@ -134,6 +155,9 @@ def update_repair(repair_id: str, if_match: str | None, body: dict[str, Any]) ->
     except VersionConflict as exc:
         raise _stale(version) from exc
     logger.info("repair request %s: %s -> %s", repair_id, current.value, update.status.value)
+    # From the item as it was: closing has just erased the contact details, so this is the
+    # last mail the visitor gets.
+    notifications.send_status_change(item, update.status.value, update.public_message)
     return staff_view(feedback.deliver(updated))
 
 
@@ -143,7 +167,15 @@ def _changes(item: dict[str, Any], update: RepairUpdate) -> tuple[dict[str, Any]
     changes: dict[str, Any] = {
         "status": target.value,
         "updatedAt": now,
-        "history": [*item.get("history", []), history_entry(target, now, update.note)],
+        "history": [
+            *item.get("history", []),
+            history_entry(
+                target,
+                now,
+                public_message=update.public_message,
+                internal_note=update.internal_note,
+            ),
+        ],
     }
     if update.product_category:
         changes["productCategory"] = update.product_category

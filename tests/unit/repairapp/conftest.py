@@ -25,6 +25,7 @@ from tests.unit.repairapp.fake_smartre import FakeSmartRe
 APP_DIR = use_app("repairapp")
 ANALYSIS_ID_FORMAT = "an_" + "A" * 22
 STAFF_PASSWORD = "Test-Passw0rd-ok"
+SITE_URL = "https://repair.example"
 
 
 def moto_jwks() -> dict[str, Any]:
@@ -68,6 +69,8 @@ def _session_aws(jwks_downloads: list[str]) -> Iterator[dict[str, Any]]:
                 return str(value["Parameter"]["Value"])
 
             fake.service_key = parameter("smartre-service-key")
+            # What `infra cdn` records on AWS (and the local stack): the links in mails use it.
+            ssm.put_parameter(Name=path + "site-url", Value=SITE_URL, Type="String")
             staff = _staff_tokens(parameter("user-pool-id"), parameter("user-pool-client-id"))
             yield {
                 **provisioned,
@@ -143,9 +146,19 @@ def aws(_session_aws: dict[str, Any], jwks_downloads: list[str]) -> Iterator[dic
                 ddb.delete_item(TableName=table, Key={k: item[k] for k in key_names})
     _session_aws["fake"].reset()
     jwks_downloads.clear()
+    sent_mail().clear()
     resources.reset()
     yield _session_aws
     resources.reset()
+
+
+def sent_mail() -> list[Any]:
+    """What moto's SES recorded (``Message``: source, destinations, subject, body)."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    messages: list[Any] = ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-1"].sent_messages
+    return messages
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,8 @@ class FakeSmartRe:
     received: list[Received] = field(default_factory=list)
     failures: dict[str, tuple[int, dict[str, Any] | None]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    # Photos SmartRe has deleted (closed repair, or past the 7-day expiry).
+    gone_images: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -56,6 +58,7 @@ class FakeSmartRe:
             self.received.clear()
             self.failures.clear()
             self.delays.clear()
+            self.gone_images.clear()
 
     def fail(self, operation: str, status: int, body: dict[str, Any] | None = None) -> None:
         self.failures[operation] = (status, body)
@@ -141,6 +144,19 @@ class FakeSmartRe:
                     "expiresAt": "2026-11-27T16:05:00Z",
                 },
             )
+        if operation == "image-link":
+            if analysis_id in self.gone_images:
+                return _send(handler, 404, {"Code": "PhotoGone", "Message": "the photo is gone"})
+            return _send(
+                handler,
+                200,
+                {
+                    "imageId": analysis_id,
+                    "url": f"http://127.0.0.1:9/photos/uploads/{analysis_id}/photo?Signature=x",
+                    "expiresAt": "2026-11-27T16:05:00Z",
+                    "deletedAfter": "2026-12-04T16:00:00Z",
+                },
+            )
         if operation == "analyses":
             return self._create_analysis(handler, headers.get("idempotency-key"), body)
         if operation == "analysis":
@@ -217,6 +233,7 @@ class FakeSmartRe:
 
 
 _PRODUCT_PATH = re.compile(r"/api/products/(?P<id>[^/?]+)")
+_IMAGE_LINK_PATH = re.compile(r"/api/images/(?P<id>[^/?]+)/link")
 _ANALYSIS_PATH = re.compile(r"/api/analyses/(?P<id>[^/?]+)(?P<feedback>/feedback)?")
 
 
@@ -233,6 +250,9 @@ def _operation(method: str, path: str) -> tuple[str, str | None]:
     product = _PRODUCT_PATH.fullmatch(path)
     if product and method in ("GET", "PUT"):
         return "product", product["id"]
+    image = _IMAGE_LINK_PATH.fullmatch(path)
+    if image and method == "GET":
+        return "image-link", image["id"]
     match = _ANALYSIS_PATH.fullmatch(path)
     if match and match["feedback"] and method == "POST":
         return "feedback", match["id"]

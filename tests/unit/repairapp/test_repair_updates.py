@@ -74,9 +74,11 @@ def test_a_request_moves_through_the_workflow_with_its_history(
 def test_a_note_is_kept_in_the_history(submit: Submit, patch_repair: Patch) -> None:
     created = submit()
 
-    response = patch_repair(created["repairId"], status="accepted", note="Bring it Saturday")
+    response = patch_repair(
+        created["repairId"], status="accepted", internalNote="Bring it Saturday"
+    )
 
-    assert response.json_body["history"][-1]["note"] == "Bring it Saturday"
+    assert response.json_body["history"][-1]["internalNote"] == "Bring it Saturday"
 
 
 @pytest.mark.parametrize(
@@ -169,6 +171,8 @@ def test_an_unreadable_if_match_is_400(
         ({"status": "fixed", "outcome": "Repairable"}, "OutcomeMismatch"),
         ({"status": "fixed", "productCategory": "Spaceship"}, "UnknownCategory"),
         ({"status": "fixed", "note": "n" * 501}, "TooLong"),
+        ({"status": "fixed", "publicMessage": "n" * 501}, "TooLong"),
+        ({"status": "fixed", "note": "a", "internalNote": "b"}, "NoteAndInternalNote"),
         ({"status": "fixed", "priority": 3}, "UnknownField"),
     ],
     ids=[
@@ -179,6 +183,8 @@ def test_an_unreadable_if_match_is_400(
         "outcome-contradicts-status",
         "unknown-category",
         "note-too-long",
+        "public-message-too-long",
+        "note-and-internal-note",
         "unknown-field",
     ],
 )

@@ -103,6 +103,12 @@ def test_staff_pool_has_one_group_per_role(aws: Clients, dev: Any) -> None:
 def test_destroy_leaves_nothing_behind(aws: Clients, dev: Any) -> None:
     apply_foundation(aws, dev)
     aws("s3").put_object(Bucket=dev.photos_bucket.name, Key="uploads/x/photo", Body=b"x")
+    # (what `infra cdn` adds: the site's address for the links in mails)
+    aws("ssm").put_parameter(
+        Name=f"{app_config.parameter_path(dev)}{app_config.SITE_URL_PARAMETER}",
+        Value="https://d1.cloudfront.net",
+        Type="String",
+    )
 
     destroy(aws, dev)
 
@@ -187,3 +193,27 @@ def test_committed_local_stage_config_matches_the_definition(app: str) -> None:
     committed = config["stages"]["local"]["environment_variables"]
 
     assert committed == app_config.environment(app, stage("local", LOCAL_ACCOUNT))
+
+
+def test_the_mail_sender_identity_is_set_up_once(aws: Clients) -> None:
+    # Given a stage with a sender (MAIL_FROM at deploy time)
+    sender_stage = photo_bucket.resolve(
+        aws("ssm"),
+        stage("dev", LOCAL_ACCOUNT, site_origins=(SITE,), mail_from="hi@repair.example"),
+        Report(),
+    )
+    assert sender_stage.mail_from == "hi@repair.example"
+
+    first = apply_foundation(aws, sender_stage)
+    second = apply_foundation(aws, sender_stage)
+
+    assert ("ses:hi@repair.example", "created") in first.actions
+    assert ("ses:hi@repair.example", "unchanged") in second.actions
+    assert aws("ses").list_identities()["Identities"] == ["hi@repair.example"]
+
+
+def test_a_stage_without_a_sender_sets_up_no_mail(aws: Clients, dev: Any) -> None:
+    apply_foundation(aws, dev)
+
+    assert aws("ses").list_identities()["Identities"] == []
+    assert "MAIL_FROM" not in app_config.environment("repairapp", dev)

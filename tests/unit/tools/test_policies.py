@@ -93,3 +93,28 @@ def test_policy_files_are_written_once(tmp_path: Path) -> None:
 
     assert (first, second) == (True, False)
     assert policies.policy_path("smartre", "dev", tmp_path).exists()
+
+
+def test_repairapp_sends_mail_only_from_its_sender_identity() -> None:
+    with_mail = stage(
+        "dev",
+        "123456789012",
+        mail_from="hi@repair.example",
+        photos_bucket_suffix="0123456789abcdef",
+    )
+
+    policy = policies.policy_for("repairapp", with_mail)
+
+    mail = statement(policy, "SendVisitorMail")
+    assert mail["Action"] == ["ses:SendEmail"]
+    assert as_list(mail["Resource"]) == [
+        "arn:aws:ses:eu-west-1:123456789012:identity/hi@repair.example",
+        "arn:aws:ses:eu-west-1:123456789012:identity/repair.example",
+    ]
+    assert mail["Condition"] == {"StringEquals": {"ses:FromAddress": "hi@repair.example"}}
+    assert policies.wildcard_problems(policy) == []
+    sids = {s["Sid"] for s in policies.policy_for("repairapp", DEV)["Statement"]}
+    assert "SendVisitorMail" not in sids
+    assert "SendVisitorMail" not in {
+        s["Sid"] for s in policies.policy_for("smartre", with_mail)["Statement"]
+    }
