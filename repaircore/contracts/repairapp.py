@@ -1,0 +1,173 @@
+"""RepairApp's own bodies: repair requests, tracking, the staff queue, sign-in and statistics.
+
+(The triage request and the analysis it answers with are in ``analyses``.)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from repaircore.contracts.analyses import Analysis
+from repaircore.contracts.base import (
+    Answer,
+    BarrierName,
+    CategoryName,
+    Language,
+    Outcome,
+    Probability,
+    Request,
+    Timestamp,
+)
+
+RepairStatus = Literal[
+    "submitted", "accepted", "in_repair", "fixed", "repairable", "end_of_life", "cancelled"
+]
+Text = Annotated[str, msgspec.Meta(description="Text")]
+
+
+class RepairHealth(Answer, kw_only=True):
+    service: str
+    version: str
+    ok: bool
+    checks: dict[str, str]
+
+
+class Vocabulary(Answer, kw_only=True):
+    categories: list[str]
+    outcomes: list[Outcome]
+    barriers: list[str]
+    languages: list[Language]
+
+
+class Contact(Request, kw_only=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    email: Annotated[str, msgspec.Meta(max_length=254, extra_json_schema={"format": "email"})]
+
+
+class RepairRequest(Request, kw_only=True):
+    analysis_id: Annotated[str, msgspec.Meta(max_length=40)]
+    contact: Contact
+    postcode: Annotated[
+        str, msgspec.Meta(max_length=10, pattern="^[0-9]{4}$", description="Belgian: 1000-9992")
+    ]
+    consent: Literal[True]
+
+
+class RepairCreated(Answer, kw_only=True):
+    repair_id: str
+    tracking_token: str
+    tracking_url: Annotated[str, msgspec.Meta(description="The SPA's tracking page (path)")]
+
+
+class HistoryEntry(Answer, kw_only=True):
+    status: RepairStatus
+    at: Timestamp
+    note: str | None | msgspec.UnsetType = msgspec.UNSET
+
+
+class TrackedRepair(Answer, kw_only=True):
+    """What the owner sees with their tracking token."""
+
+    repair_id: str
+    status: RepairStatus
+    history: list[HistoryEntry]
+    product_category: str | None
+    analysis: Analysis | None
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class ContactDetails(Answer, kw_only=True):
+    name: str
+    email: str
+
+
+class StaffRepair(TrackedRepair, kw_only=True):
+    """The full request for staff: contact details (null once closed) and the version to send
+    back in If-Match."""
+
+    contact: ContactDetails | None
+    postcode: str
+    version: Annotated[int, msgspec.Meta(ge=1)]
+    outcome: Outcome | None | msgspec.UnsetType = msgspec.UNSET
+    barrier: str | None | msgspec.UnsetType = msgspec.UNSET
+    closed_at: Timestamp | None | msgspec.UnsetType = msgspec.UNSET
+    feedback_status: Literal["pending", "sent", "failed"] | None | msgspec.UnsetType = (
+        msgspec.UNSET
+    )
+
+
+class RepairSummary(Answer, kw_only=True):
+    repair_id: str
+    status: RepairStatus
+    product_category: str | None
+    postcode: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class RepairPage(Answer, kw_only=True):
+    items: list[RepairSummary]
+    next_cursor: str | None
+
+
+class RepairUpdate(Request, kw_only=True):
+    """A PATCH always moves the status on, so a category correction travels with one."""
+
+    status: RepairStatus
+    outcome: Annotated[Outcome, msgspec.Meta(description="Must match status if given")] | None = (
+        None
+    )
+    barrier: BarrierName | None = None
+    note: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    product_category: CategoryName | None = None
+
+    error_codes = {"status": "UnknownStatus", "outcome": "UnknownOutcome"}
+
+
+class StaffSessionRequest(Request, kw_only=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class StaffSession(Answer, kw_only=True):
+    id_token: str
+    expires_in: Annotated[int, msgspec.Meta(description="Seconds")]
+    username: str
+    roles: list[Literal["coordinator", "repairer"]]
+
+
+class CategoryStats(Answer, kw_only=True):
+    category: str
+    total: int
+    fixed: int
+    repairable: int
+    end_of_life: int
+
+
+class Impact(Answer, kw_only=True):
+    kg_waste_avoided: float
+    kg_co2e_avoided: float
+    source: str
+    source_url: str
+    displacement_rate: Probability
+    not_estimated: list[str]
+
+
+class StatusCounts(Answer, kw_only=True):
+    submitted: int
+    accepted: int
+    in_repair: int
+    fixed: int
+    repairable: int
+    end_of_life: int
+    cancelled: int
+
+
+class Stats(Answer, kw_only=True):
+    by_status: StatusCounts
+    by_category: list[CategoryStats]
+    share_fixed: Probability
+    impact: Impact
