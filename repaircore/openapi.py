@@ -29,9 +29,7 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
 def schemas(*models: type[msgspec.Struct]) -> dict[str, Any]:
     """The components for these bodies and everything they refer to, sorted by name."""
     _, components = msgspec.json.schema_components(models, ref_template=_REF)
-    requests = {
-        model.__name__ for model in _all_structs(models) if issubclass(model, Request)
-    }
+    requests = {model.__name__ for model in _all_structs(models) if issubclass(model, Request)}
     return {
         name: _nulls_allowed(schema) if name in requests else schema
         for name, schema in sorted(components.items())
@@ -68,8 +66,12 @@ def _nulls_allowed(schema: dict[str, Any]) -> dict[str, Any]:
     required = set(schema.get("required", []))
 
     def optional(value: dict[str, Any]) -> dict[str, Any]:
-        options = [o for o in value.get("anyOf", [value]) if o != {"type": "null"}]
-        bare = {k: v for k, v in value.items() if k not in ("anyOf", "default")}
+        if "anyOf" in value:
+            options = [o for o in value["anyOf"] if o != {"type": "null"}]
+            bare = {k: v for k, v in value.items() if k not in ("anyOf", "default")}
+        else:
+            options = [{k: v for k, v in value.items() if k != "default"}]
+            bare = {}
         blank: list[dict[str, Any]] = [{"type": "null"}]
         if any(o.get("type") == "string" or "enum" in o for o in options):
             blank.append({"const": ""})

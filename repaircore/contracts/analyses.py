@@ -187,12 +187,12 @@ class Analysis(Answer, kw_only=True):
 
     analysis_id: Annotated[str, msgspec.Meta(pattern=ANALYSIS_ID_PATTERN)]
     product_category: ProductCategory | None
-    category_from_text: CategoryFromText | None | msgspec.UnsetType = msgspec.UNSET
+    category_from_text: CategoryFromText | msgspec.UnsetType | None = msgspec.UNSET
     outcome: OutcomePrediction | None
     barrier: BarrierPrediction | None
     safety_warnings: list[SafetyWarning]
     advice: Advice | None
-    similar_repairs: SimilarRepairs | None | msgspec.UnsetType = msgspec.UNSET
+    similar_repairs: SimilarRepairs | msgspec.UnsetType | None = msgspec.UNSET
     partial: bool
     missing: list[MissingPart]
     model_versions: dict[str, str | None]
@@ -205,10 +205,13 @@ class Analysis(Answer, kw_only=True):
 class TriageAnswer(Analysis, kw_only=True):
     """RepairApp's triage answer: SmartRe's analysis plus the token to read it again."""
 
-    analysis_token: Annotated[
-        str,
-        msgspec.Meta(
-            description="Only in the triage answer: send it as X-Analysis-Token to read this "
-            "analysis again"
-        ),
-    ] | msgspec.UnsetType = msgspec.UNSET
+    analysis_token: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description="Only in the triage answer: send it as X-Analysis-Token to read this "
+                "analysis again"
+            ),
+        ]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET

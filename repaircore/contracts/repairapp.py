@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -21,10 +22,17 @@ from repaircore.contracts.base import (
     Timestamp,
 )
 
-RepairStatus = Literal[
-    "submitted", "accepted", "in_repair", "fixed", "repairable", "end_of_life", "cancelled"
-]
-Text = Annotated[str, msgspec.Meta(description="Text")]
+
+class RepairStatus(StrEnum):
+    """Where a repair request is (the moves between them: ``chalicelib.repairs``)."""
+
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    IN_REPAIR = "in_repair"
+    FIXED = "fixed"
+    REPAIRABLE = "repairable"
+    END_OF_LIFE = "end_of_life"
+    CANCELLED = "cancelled"
 
 
 class RepairHealth(Answer, kw_only=True):
@@ -64,7 +72,7 @@ class RepairCreated(Answer, kw_only=True):
 class HistoryEntry(Answer, kw_only=True):
     status: RepairStatus
     at: Timestamp
-    note: str | None | msgspec.UnsetType = msgspec.UNSET
+    note: str | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class TrackedRepair(Answer, kw_only=True):
@@ -91,12 +99,10 @@ class StaffRepair(TrackedRepair, kw_only=True):
     contact: ContactDetails | None
     postcode: str
     version: Annotated[int, msgspec.Meta(ge=1)]
-    outcome: Outcome | None | msgspec.UnsetType = msgspec.UNSET
-    barrier: str | None | msgspec.UnsetType = msgspec.UNSET
-    closed_at: Timestamp | None | msgspec.UnsetType = msgspec.UNSET
-    feedback_status: Literal["pending", "sent", "failed"] | None | msgspec.UnsetType = (
-        msgspec.UNSET
-    )
+    outcome: Outcome | msgspec.UnsetType | None = msgspec.UNSET
+    barrier: str | msgspec.UnsetType | None = msgspec.UNSET
+    closed_at: Timestamp | msgspec.UnsetType | None = msgspec.UNSET
+    feedback_status: Literal["pending", "sent", "failed"] | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class RepairSummary(Answer, kw_only=True):
@@ -124,7 +130,7 @@ class RepairUpdate(Request, kw_only=True):
     note: Annotated[str, msgspec.Meta(max_length=500)] | None = None
     product_category: CategoryName | None = None
 
-    error_codes = {"status": "UnknownStatus", "outcome": "UnknownOutcome"}
+    error_codes: ClassVar = {"status": "UnknownStatus", "outcome": "UnknownOutcome"}
 
 
 class StaffSessionRequest(Request, kw_only=True):
@@ -149,7 +155,7 @@ class CategoryStats(Answer, kw_only=True):
 
 class Impact(Answer, kw_only=True):
     kg_waste_avoided: float
-    kg_co2e_avoided: float
+    kg_co2e_avoided: float = msgspec.field(name="kgCo2eAvoided")
     source: str
     source_url: str
     displacement_rate: Probability
@@ -157,12 +163,14 @@ class Impact(Answer, kw_only=True):
 
 
 class StatusCounts(Answer, kw_only=True):
+    """Requests by status (the keys are the statuses as they are spelled)."""
+
     submitted: int
     accepted: int
-    in_repair: int
+    in_repair: int = msgspec.field(name="in_repair")
     fixed: int
     repairable: int
-    end_of_life: int
+    end_of_life: int = msgspec.field(name="end_of_life")
     cancelled: int
 
 

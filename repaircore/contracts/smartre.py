@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import msgspec
 
 from repaircore.contracts.base import Answer, BarrierName, CategoryName, Outcome, Request
 
-ShortTexts = Annotated[list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=12)]
+ShortTexts = Annotated[
+    list[Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=12)
+]
 
 
 class Health(Answer, kw_only=True):
@@ -31,7 +33,7 @@ class FeedbackRequest(Request, kw_only=True):
     source: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     reference: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
-    error_codes = {"outcome": "UnknownOutcome"}
+    error_codes: ClassVar = {"outcome": "UnknownOutcome"}
 
 
 class Feedback(Answer, kw_only=True):

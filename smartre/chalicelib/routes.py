@@ -12,10 +12,10 @@ from chalice.app import AuthRequest
 
 from chalicelib import __version__, auth
 from chalicelib.services import analyses, catalogue, feedback, health, images
+from repaircore.contracts.analyses import UploadRequest
 from repaircore.errors import InvalidInput
 from repaircore.http import handles_errors, header, health_response, json_object, query_param
 from repaircore.request_context import current_request
-from repaircore.contracts.analyses import UploadRequest
 from repaircore.validation import decode
 
 api = Blueprint(__name__)

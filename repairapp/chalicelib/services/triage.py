@@ -14,9 +14,9 @@ import msgspec
 from chalicelib import resources, signatures
 from chalicelib.identifiers import ANALYSIS_ID
 from repaircore import metrics
+from repaircore.contracts.analyses import PhotoUploadRequest, TriageRequest
 from repaircore.errors import InvalidInput, NotFound
 from repaircore.idempotency import validate_key
-from repaircore.contracts.analyses import PhotoUploadRequest, TriageRequest
 from repaircore.validation import decode
 from repaircore.vocabulary import canonical_category
 
@@ -34,8 +34,7 @@ def parse_triage(body: dict[str, Any]) -> TriageRequest:
         category = canonical_category(request.product_category)
         if category is None:
             raise InvalidInput(
-                f"productCategory {request.product_category!r} is not an Open Repair Data "
-                "category",
+                f"productCategory {request.product_category!r} is not an Open Repair Data category",
                 code="UnknownCategory",
             )
         request.product_category = category

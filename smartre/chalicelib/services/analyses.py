@@ -17,13 +17,12 @@ from chalicelib.identifiers import ANALYSIS_ID, new_analysis_id, photo_key
 from chalicelib.services.retention import ANALYSIS_RETENTION_DAYS
 from chalicelib.workflow import AnalysisWorkflow
 from repaircore import clients
-from repaircore.errors import InvalidInput, NotFound
 from repaircore.contracts.analyses import AnalysisRequest
+from repaircore.errors import InvalidInput, NotFound
 from repaircore.validation import decode
 from repaircore.vocabulary import canonical_category
 
 logger = logging.getLogger(__name__)
-
 
 
 def parse_request(body: dict[str, Any]) -> AnalysisRequest:
@@ -33,8 +32,7 @@ def parse_request(body: dict[str, Any]) -> AnalysisRequest:
         category = canonical_category(request.product_category)
         if category is None:
             raise InvalidInput(
-                f"productCategory {request.product_category!r} is not an Open Repair Data "
-                "category",
+                f"productCategory {request.product_category!r} is not an Open Repair Data category",
                 code="UnknownCategory",
             )
         request.product_category = category
