@@ -157,12 +157,12 @@ class SimilarRepairs(Answer, kw_only=True):
 
     category: str
     record_count: Annotated[int, msgspec.Meta(ge=0)]
+    fixed: Probability
+    repairable: Probability
+    end_of_life: Probability
+    top_barriers: list[BarrierShare]
     records: Annotated[list[SimilarRecord], msgspec.Meta(max_length=5)]
     attribution: str
-    fixed: Probability | msgspec.UnsetType = msgspec.UNSET
-    repairable: Probability | msgspec.UnsetType = msgspec.UNSET
-    end_of_life: Probability | msgspec.UnsetType = msgspec.UNSET
-    top_barriers: list[BarrierShare] | msgspec.UnsetType = msgspec.UNSET
 
 
 class MissingPart(Answer, kw_only=True):

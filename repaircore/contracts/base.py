@@ -7,7 +7,13 @@ from typing import Annotated, ClassVar, Literal, get_args
 
 import msgspec
 
-from repaircore.vocabulary import LANGUAGES, REPAIR_BARRIERS, RepairOutcome
+from repaircore.vocabulary import (
+    ALL_CATEGORIES,
+    LANGUAGES,
+    REPAIR_BARRIERS,
+    REPAIR_OUTCOMES,
+    RepairOutcome,
+)
 
 
 class Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
@@ -32,6 +38,9 @@ BarrierName = Annotated[
     str, msgspec.Meta(max_length=100, description="An Open Repair Data barrier (any case)")
 ]
 Outcome = RepairOutcome
+# The standard's spellings as text (answers that list the vocabulary).
+CategoryValue = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(ALL_CATEGORIES)})]
+OutcomeValue = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(REPAIR_OUTCOMES)})]
 Barrier = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(REPAIR_BARRIERS)})]
 Language = Literal["nl", "fr", "en", "de"]
 if get_args(Language) != LANGUAGES:  # pragma: no cover - fails at import when they drift

@@ -10,13 +10,16 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from repaircore.contracts.analyses import Analysis
+from repaircore.contracts.analyses import ANALYSIS_ID_PATTERN, Analysis
 from repaircore.contracts.base import (
     Answer,
+    Barrier,
     BarrierName,
     CategoryName,
+    CategoryValue,
     Language,
     Outcome,
+    OutcomeValue,
     Probability,
     Request,
     Timestamp,
@@ -43,9 +46,9 @@ class RepairHealth(Answer, kw_only=True):
 
 
 class Vocabulary(Answer, kw_only=True):
-    categories: list[str]
-    outcomes: list[Outcome]
-    barriers: list[str]
+    categories: list[CategoryValue]
+    outcomes: list[OutcomeValue]
+    barriers: list[Barrier]
     languages: list[Language]
 
 
@@ -55,12 +58,18 @@ class Contact(Request, kw_only=True):
 
 
 class RepairRequest(Request, kw_only=True):
-    analysis_id: Annotated[str, msgspec.Meta(max_length=40)]
+    analysis_id: Annotated[str, msgspec.Meta(max_length=40, pattern=ANALYSIS_ID_PATTERN)]
     contact: Contact
     postcode: Annotated[
         str, msgspec.Meta(max_length=10, pattern="^[0-9]{4}$", description="Belgian: 1000-9992")
     ]
     consent: Literal[True]
+
+    error_codes: ClassVar = {
+        "analysisId": "InvalidAnalysisId",
+        "postcode": "InvalidPostcode",
+        "consent": "ConsentRequired",
+    }
 
 
 class RepairCreated(Answer, kw_only=True):
