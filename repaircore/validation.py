@@ -266,9 +266,11 @@ def _fields(model: type[msgspec.Struct]) -> tuple[msgspec.inspect.Field, ...]:
 
 
 def _options(kind: msgspec.inspect.Type | None) -> tuple[msgspec.inspect.Type, ...]:
-    if isinstance(kind, msgspec.inspect.UnionType):
-        return kind.types
-    return () if kind is None else (kind,)
+    """The types a field may take, without the documentation wrappers (``Metadata``)."""
+    kinds = kind.types if isinstance(kind, msgspec.inspect.UnionType) else (kind,)
+    return tuple(
+        k.type if isinstance(k, msgspec.inspect.Metadata) else k for k in kinds if k is not None
+    )
 
 
 def _max_length(kind: msgspec.inspect.Type | None) -> int | None:
