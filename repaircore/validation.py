@@ -208,20 +208,18 @@ class Fields:
 S = TypeVar("S", bound=msgspec.Struct)
 
 # msgspec's messages, in the order to try, → the ``Code`` the APIs have always answered with.
-_FAILURES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), code)
-    for pattern, code in (
-        (r"Object contains unknown field `(?P<field>[^`]*)`", "UnknownField"),
-        (r"Object missing required field `(?P<field>[^`]*)`", "MissingField"),
-        (r"Expected `[^`]*` of length <= (?P<limit>\d+)", "TooLong"),
-        (r"Expected `[^`]*` of length >= ", "TooShort"),
-        (r"Expected `[^`]*` matching regex", "InvalidFormat"),
-        (r"Expected `[^`]*` [<>]=? ", "OutOfRange"),
-        (r"Expected `array` of length", "TooLong"),
-        (r"Invalid enum value", "InvalidValue"),
-    )
+# Compiled on the first refusal, not at import (cold start).
+_FAILURES: tuple[tuple[str, str], ...] = (
+    (r"Object contains unknown field `(?P<field>[^`]*)`", "UnknownField"),
+    (r"Object missing required field `(?P<field>[^`]*)`", "MissingField"),
+    (r"Expected `[^`]*` of length <= (?P<limit>\d+)", "TooLong"),
+    (r"Expected `[^`]*` of length >= ", "TooShort"),
+    (r"Expected `[^`]*` matching regex", "InvalidFormat"),
+    (r"Expected `[^`]*` [<>]=? ", "OutOfRange"),
+    (r"Expected `array` of length", "TooLong"),
+    (r"Invalid enum value", "InvalidValue"),
 )
-_AT = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_AT = r" - at `\$(?P<path>[^`]*)`$"
 # These failures may name a field-specific Code (``Request.error_codes``).
 _SPECIFIC = frozenset({"InvalidFormat", "InvalidValue"})
 
@@ -288,12 +286,12 @@ def _struct_of(kind: msgspec.inspect.Type | None) -> type[msgspec.Struct] | None
 
 
 def _invalid(message: str, model: type[msgspec.Struct]) -> InvalidInput:
-    at = _AT.search(message)
+    at = re.search(_AT, message)
     path = at["path"].lstrip(".") if at else ""
     detail = message[: at.start()] if at else message
     code, field = "InvalidType", path
     for pattern, failure in _FAILURES:
-        match = pattern.match(detail)
+        match = re.match(pattern, detail)
         if match is None:
             continue
         code = failure
