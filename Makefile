@@ -152,12 +152,14 @@ predict-categories: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make predict-categories CSV=records.csv OUT=out.csv" >&2; exit 2; }
 	$(TRAINING) training.predict categories --csv "$(CSV)" --out "$(OUT)"
 
-# Regenerate the committed OpenAPI documents from the code (a unit test fails when they drift).
+# Regenerate the committed OpenAPI documents from the declarations (repaircore.contracts) and the
+# route tables, and the SPA's types from RepairApp's (tests fail when either drifts).
 openapi: vendor
 	@for app in $(APPS); do \
 	  if [ -f $$app/chalicelib/openapi.py ]; then \
 	    (cd $$app && PYTHONPATH=vendor ../$(VPY) -m chalicelib.openapi > openapi.json) && echo "wrote $$app/openapi.json"; fi; \
 	done
+	$(MAKE) --no-print-directory -C frontend api-types
 
 bench: vendor frontend
 	$(VPY) -m bench

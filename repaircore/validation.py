@@ -2,16 +2,21 @@
 
 Chalice's ``json_body`` trusts its input (deeply nested JSON makes it fail with a 500), so the
 apps parse raw bytes here: size first, nesting depth by a linear scan (never recursion), then
-fields one by one. Unknown fields are refused, so a typo is an error rather than silently ignored.
+fields against their declaration in ``repaircore.contracts`` (``decode``). Unknown fields are
+refused, so a typo is an error rather than silently ignored.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from collections.abc import Collection, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+import msgspec
+import msgspec.inspect
 
 from repaircore.errors import InvalidInput, PayloadTooLarge
 
@@ -197,3 +202,103 @@ class Fields:
     def _check_required(self, field: str, required: bool) -> None:
         if required:
             raise InvalidInput(f"{self._name(field)} is required", code="MissingField")
+
+
+# --- declared bodies (repaircore.contracts) -----------------------------------------------------
+S = TypeVar("S", bound=msgspec.Struct)
+
+# msgspec's messages, in the order to try, → the ``Code`` the APIs have always answered with.
+# Compiled on the first refusal, not at import (cold start).
+_FAILURES: tuple[tuple[str, str], ...] = (
+    (r"Object contains unknown field `(?P<field>[^`]*)`", "UnknownField"),
+    (r"Object missing required field `(?P<field>[^`]*)`", "MissingField"),
+    (r"Expected `[^`]*` of length <= (?P<limit>\d+)", "TooLong"),
+    (r"Expected `[^`]*` of length >= ", "TooShort"),
+    (r"Expected `[^`]*` matching regex", "InvalidFormat"),
+    (r"Expected `[^`]*` [<>]=? ", "OutOfRange"),
+    (r"Expected `array` of length", "TooLong"),
+    (r"Invalid enum value", "InvalidValue"),
+)
+_AT = r" - at `\$(?P<path>[^`]*)`$"
+# These failures may name a field-specific Code (``Request.error_codes``).
+_SPECIFIC = frozenset({"InvalidFormat", "InvalidValue"})
+
+
+def decode(body: Mapping[str, Any], model: type[S]) -> S:
+    """``body`` as the declared ``model``, or ``InvalidInput`` with the Code of the first problem.
+
+    As with ``Fields``: null means absent; a string's length limit applies to the text as sent,
+    then whitespace is collapsed and control characters dropped, and a blank string is absent.
+    """
+    try:
+        return msgspec.convert(_prepared(body, model), model)
+    except msgspec.ValidationError as exc:
+        raise _invalid(str(exc), model) from exc
+
+
+def _prepared(body: Mapping[str, Any], model: type[msgspec.Struct]) -> dict[str, Any]:
+    fields = {f.encode_name: f.type for f in _fields(model)}
+    prepared: dict[str, Any] = {}
+    for name, value in body.items():
+        kind = fields.get(name)
+        nested = _struct_of(kind)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            limit = _max_length(kind)
+            if limit is None or len(value) <= limit:
+                value = clean_text(value)
+                if not value:
+                    continue
+        elif isinstance(value, dict) and nested is not None:
+            value = _prepared(value, nested)
+        prepared[name] = value
+    return prepared
+
+
+@functools.cache
+def _fields(model: type[msgspec.Struct]) -> tuple[msgspec.inspect.Field, ...]:
+    info = msgspec.inspect.type_info(model)
+    assert isinstance(info, msgspec.inspect.StructType)
+    return info.fields
+
+
+def _options(kind: msgspec.inspect.Type | None) -> tuple[msgspec.inspect.Type, ...]:
+    """The types a field may take, without the documentation wrappers (``Metadata``)."""
+    kinds = kind.types if isinstance(kind, msgspec.inspect.UnionType) else (kind,)
+    return tuple(
+        k.type if isinstance(k, msgspec.inspect.Metadata) else k for k in kinds if k is not None
+    )
+
+
+def _max_length(kind: msgspec.inspect.Type | None) -> int | None:
+    for option in _options(kind):
+        if isinstance(option, msgspec.inspect.StrType):
+            return option.max_length
+    return None
+
+
+def _struct_of(kind: msgspec.inspect.Type | None) -> type[msgspec.Struct] | None:
+    for option in _options(kind):
+        if isinstance(option, msgspec.inspect.StructType):
+            return option.cls
+    return None
+
+
+def _invalid(message: str, model: type[msgspec.Struct]) -> InvalidInput:
+    at = re.search(_AT, message)
+    path = at["path"].lstrip(".") if at else ""
+    detail = message[: at.start()] if at else message
+    code, field = "InvalidType", path
+    for pattern, failure in _FAILURES:
+        match = re.match(pattern, detail)
+        if match is None:
+            continue
+        code = failure
+        named = match.groupdict().get("field")
+        if named is not None:
+            field = f"{path}.{named}" if path else named
+        break
+    if code in _SPECIFIC:
+        code = getattr(model, "error_codes", {}).get(field, code)
+    return InvalidInput(f"{field or 'body'}: {detail}", code=code)

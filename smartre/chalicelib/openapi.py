@@ -1,4 +1,5 @@
-"""SmartRe's OpenAPI 3.1 document, built from one table of operations next to the routes.
+"""SmartRe's OpenAPI 3.1 document: the route table's operations, their summaries and the bodies
+they take and answer with (the schemas are generated from ``repaircore.contracts``).
 
 ``python -m chalicelib.openapi`` (from ``smartre/``) prints it; the committed ``openapi.json`` is
 its output, and a unit test fails when the Chalice routes, this table or the committed file
@@ -11,339 +12,41 @@ import json
 import sys
 from typing import Any
 
+import msgspec
+
 from chalicelib import __version__
-from repaircore.openapi import JSON, nullable, nulls_allowed, ref
-from repaircore.vocabulary import ALL_CATEGORIES, LANGUAGES, REPAIR_BARRIERS, REPAIR_OUTCOMES
+from repaircore.contracts.analyses import (
+    Analysis,
+    AnalysisRequest,
+    ImageLink,
+    Upload,
+    UploadRequest,
+)
+from repaircore.contracts.base import Error
+from repaircore.contracts.smartre import (
+    Feedback,
+    FeedbackRequest,
+    Product,
+    ProductInput,
+    ProductPage,
+    SmartReHealth,
+)
+from repaircore.openapi import JSON, ref, schemas
 
-
-def _probability() -> dict[str, Any]:
-    return {"type": "number", "minimum": 0, "maximum": 1}
-
-
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["Code", "Message"],
-        "properties": {"Code": {"type": "string"}, "Message": {"type": "string"}},
-    },
-    "Health": {
-        "type": "object",
-        "required": ["service", "version", "ok", "checks"],
-        "properties": {
-            "service": {"const": "smartre"},
-            "version": {"type": "string"},
-            "ok": {"type": "boolean"},
-            "checks": {"type": "object", "additionalProperties": {"type": "string"}},
-        },
-    },
-    "UploadRequest": nulls_allowed(
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {"contentType": {"enum": ["image/jpeg", "image/png", "image/webp"]}},
-        }
-    ),
-    "Upload": {
-        "type": "object",
-        "required": ["imageId", "url", "fields", "maxBytes", "expiresAt"],
-        "properties": {
-            "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
-            "url": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-            "maxBytes": {"type": "integer"},
-            "expiresAt": {"type": "string", "format": "date-time"},
-        },
-    },
-    "ImageLink": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["imageId", "url", "expiresAt", "deletedAfter"],
-        "properties": {
-            "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
-            "url": {"type": "string", "description": "A presigned GET, valid until expiresAt"},
-            "expiresAt": {"type": "string", "format": "date-time"},
-            "deletedAfter": {
-                "type": "string",
-                "format": "date-time",
-                "description": "When the photo's 7-day retention ends",
-            },
-        },
-    },
-    "AnalysisRequest": nulls_allowed(
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "imageId": {"type": "string", "pattern": "^img_[A-Za-z0-9_-]{22}$"},
-                "description": {"type": "string", "maxLength": 2000},
-                "productCategory": {"enum": list(ALL_CATEGORIES)},
-                "brand": {"type": "string", "maxLength": 100},
-                "productAgeYears": {"type": "number", "minimum": 0, "maximum": 100},
-                "language": {"enum": list(LANGUAGES)},
-            },
-        }
-    ),
-    "Confidence": {
-        "type": "object",
-        "required": ["label", "confidence"],
-        "properties": {"label": {"type": "string"}, "confidence": _probability()},
-    },
-    "Barrier": {
-        "type": "object",
-        "description": "The most likely barrier if the item ends its life: P(barrier | End of "
-        "life), given whatever the outcome; `top3` lists the three most likely.",
-        "required": ["label", "confidence"],
-        "properties": {
-            "label": {"type": "string"},
-            "confidence": _probability(),
-            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
-        },
-    },
-    "ProductCategory": {
-        "type": "object",
-        "required": ["label", "confidence", "top3", "recognised"],
-        "properties": {
-            "label": {"type": ["string", "null"]},
-            "confidence": _probability(),
-            "recognised": {"type": "boolean"},
-            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
-        },
-    },
-    "Outcome": {
-        "type": "object",
-        "required": ["fixed", "repairable", "endOfLife", "predicted"],
-        "properties": {
-            "fixed": _probability(),
-            "repairable": _probability(),
-            "endOfLife": _probability(),
-            "predicted": {"enum": list(REPAIR_OUTCOMES)},
-        },
-    },
-    "SafetyWarning": {
-        "type": "object",
-        "required": ["code", "severity", "message", "advice"],
-        "properties": {
-            "code": {"type": "string"},
-            "severity": {"enum": ["danger", "warning"]},
-            "message": {"type": "string"},
-            "advice": {"type": "string"},
-            "translations": {
-                "type": "object",
-                "description": "message and advice in every UI language",
-                "additionalProperties": False,
-                "properties": {
-                    lang: {
-                        "type": "object",
-                        "required": ["message", "advice"],
-                        "properties": {
-                            "message": {"type": "string"},
-                            "advice": {"type": "string"},
-                        },
-                    }
-                    for lang in LANGUAGES
-                },
-            },
-        },
-    },
-    "AdviceText": {
-        "type": "object",
-        "required": ["name", "typicalRepair", "commonFaults"],
-        "properties": {
-            "name": {"type": "string"},
-            "typicalRepair": {"type": "string"},
-            "commonFaults": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "Advice": {
-        "type": "object",
-        "required": ["productId", "category", "name", "typicalRepair", "commonFaults"],
-        "properties": {
-            "productId": {"type": "string"},
-            "category": {"type": "string"},
-            "name": {"type": "string"},
-            "typicalRepair": {"type": "string"},
-            "commonFaults": {"type": "array", "items": {"type": "string"}},
-            "translations": {
-                "type": "object",
-                "description": "the same advice in every UI language",
-                "additionalProperties": False,
-                "properties": {lang: ref("AdviceText") for lang in LANGUAGES},
-            },
-        },
-    },
-    "CategoryFromText": {
-        "type": "object",
-        "description": "The item the description names, over every Open Repair Data category.",
-        "required": ["label", "confidence", "top3"],
-        "properties": {
-            "label": {"type": "string"},
-            "confidence": _probability(),
-            "top3": {"type": "array", "maxItems": 3, "items": ref("Confidence")},
-        },
-    },
-    "SimilarRecord": {
-        "type": "object",
-        "description": "One real past repair from Open Repair Data (CC BY-SA 4.0).",
-        "required": ["year", "network", "category", "brand", "problem", "outcome", "barrier"],
-        "properties": {
-            "year": {"type": ["integer", "null"]},
-            "network": {"type": "string"},
-            "category": {"type": "string"},
-            "brand": {"type": ["string", "null"]},
-            "problem": {"type": "string"},
-            "outcome": {"enum": ["Fixed", "Repairable", "End of life"]},
-            "barrier": {"type": ["string", "null"]},
-            "similarity": {"type": "number"},
-        },
-    },
-    "SimilarRepairs": {
-        "type": "object",
-        "description": "What past repairs of this category did, and the five most like this one.",
-        "required": ["category", "recordCount", "records", "attribution"],
-        "properties": {
-            "category": {"type": "string"},
-            "recordCount": {"type": "integer", "minimum": 0},
-            "records": {"type": "array", "maxItems": 5, "items": ref("SimilarRecord")},
-            "attribution": {"type": "string"},
-        },
-    },
-    "Analysis": {
-        "type": "object",
-        "required": [
-            "analysisId",
-            "productCategory",
-            "outcome",
-            "barrier",
-            "safetyWarnings",
-            "advice",
-            "partial",
-            "missing",
-            "modelVersions",
-            "inputs",
-            "createdAt",
-        ],
-        "properties": {
-            "analysisId": {"type": "string", "pattern": "^an_[A-Za-z0-9_-]{22}$"},
-            "productCategory": nullable(ref("ProductCategory")),
-            "categoryFromText": nullable(ref("CategoryFromText")),
-            "outcome": nullable(ref("Outcome")),
-            "barrier": nullable(ref("Barrier")),
-            "safetyWarnings": {"type": "array", "items": ref("SafetyWarning")},
-            "advice": nullable(ref("Advice")),
-            "similarRepairs": nullable(ref("SimilarRepairs")),
-            "partial": {"type": "boolean"},
-            "missing": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["part", "reason"],
-                    "properties": {"part": {"type": "string"}, "reason": {"type": "string"}},
-                },
-            },
-            "modelVersions": {
-                "type": "object",
-                "additionalProperties": {"type": ["string", "null"]},
-            },
-            "unadapted": nullable(
-                {
-                    "type": "object",
-                    "description": "The outcome model's answer before this deployment's "
-                    "adaptation state (modelVersions.adaptation), for `category`; a feedback "
-                    "label adds it to the state.",
-                    "required": ["category", "outcome", "barriers"],
-                    "properties": {
-                        "category": {"type": ["string", "null"]},
-                        "outcome": {
-                            "type": "object",
-                            "required": ["fixed", "repairable", "endOfLife"],
-                            "properties": {
-                                "fixed": _probability(),
-                                "repairable": _probability(),
-                                "endOfLife": _probability(),
-                            },
-                        },
-                        "barriers": {"type": "object", "additionalProperties": _probability()},
-                    },
-                }
-            ),
-            "inputs": {"type": "object"},
-            "timings": {"type": "object"},
-            "requestedAt": {"type": "string"},
-            "createdAt": {"type": "string", "format": "date-time"},
-        },
-    },
-    "FeedbackRequest": nulls_allowed(
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "productCategory": {"enum": list(ALL_CATEGORIES)},
-                "outcome": {"enum": list(REPAIR_OUTCOMES)},
-                "barrier": {"enum": list(REPAIR_BARRIERS)},
-                "source": {"type": "string", "maxLength": 50},
-                "reference": {"type": "string", "maxLength": 100},
-            },
-        }
-    ),
-    "Feedback": {
-        "type": "object",
-        "required": ["analysisId", "labelId", "createdAt", "truth", "predicted"],
-        "properties": {
-            "analysisId": {"type": "string"},
-            "labelId": {"type": "string"},
-            "createdAt": {"type": "string"},
-            "truth": {"type": "object"},
-            "predicted": {"type": "object"},
-        },
-    },
-    "LocalisedText": {
-        "type": "object",
-        "required": ["en"],
-        "additionalProperties": False,
-        "properties": {lang: {"type": "string"} for lang in LANGUAGES},
-    },
-    "ProductInput": nulls_allowed(
-        {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["category", "name", "typicalRepair"],
-            "properties": {
-                "category": {"enum": list(ALL_CATEGORIES)},
-                "name": ref("LocalisedText"),
-                "typicalRepair": ref("LocalisedText"),
-                "commonFaults": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        lang: {"type": "array", "maxItems": 12, "items": {"type": "string"}}
-                        for lang in LANGUAGES
-                    },
-                },
-            },
-        }
-    ),
-    "Product": {
-        "type": "object",
-        "required": ["productId", "category", "name", "typicalRepair", "version"],
-        "properties": {
-            "productId": {"type": "string"},
-            "category": {"type": "string"},
-            "name": {"type": "object"},
-            "typicalRepair": {"type": "object"},
-            "commonFaults": {"type": "object"},
-            "version": {"type": "integer", "minimum": 1},
-            "updatedAt": {"type": "string"},
-        },
-    },
-    "ProductPage": {
-        "type": "object",
-        "required": ["items", "nextCursor"],
-        "properties": {
-            "items": {"type": "array", "items": ref("Product")},
-            "nextCursor": {"type": ["string", "null"]},
-        },
-    },
-}
+SCHEMAS: dict[str, Any] = schemas(
+    Error,
+    SmartReHealth,
+    UploadRequest,
+    Upload,
+    ImageLink,
+    AnalysisRequest,
+    Analysis,
+    FeedbackRequest,
+    Feedback,
+    ProductInput,
+    Product,
+    ProductPage,
+)
 
 _ERRORS = {
     "400": "Invalid request",
@@ -365,16 +68,16 @@ def _errors(*codes: str) -> dict[str, Any]:
     for code in codes:
         responses[code] = {
             "description": _ERRORS[code],
-            "content": {JSON: {"schema": ref("Error")}},
+            "content": {JSON: {"schema": ref(Error)}},
         }
     return responses
 
 
-def _ok(status: str, schema: str, description: str) -> dict[str, Any]:
+def _ok(status: str, schema: type[msgspec.Struct], description: str) -> dict[str, Any]:
     return {status: {"description": description, "content": {JSON: {"schema": ref(schema)}}}}
 
 
-def _body(schema: str, required: bool = True) -> dict[str, Any]:
+def _body(schema: type[msgspec.Struct], required: bool = True) -> dict[str, Any]:
     return {"required": required, "content": {JSON: {"schema": ref(schema)}}}
 
 
@@ -391,42 +94,42 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/health", "GET"): {
         "operationId": "getHealth",
         "security": [],
-        "responses": {**_ok("200", "Health", "All dependencies reachable"), **_errors("503")},
+        "responses": {**_ok("200", SmartReHealth, "All dependencies reachable"), **_errors("503")},
     },
     ("/api/images", "POST"): {
         "operationId": "createImageUpload",
-        "requestBody": _body("UploadRequest", required=False),
-        "responses": {**_ok("201", "Upload", "A presigned POST"), **_errors("400", *PROTECTED)},
+        "requestBody": _body(UploadRequest, required=False),
+        "responses": {**_ok("201", Upload, "A presigned POST"), **_errors("400", *PROTECTED)},
     },
     ("/api/images/{image_id}/link", "GET"): {
         "operationId": "getImageLink",
         "responses": {
-            **_ok("200", "ImageLink", "A short-lived link to view the photo"),
+            **_ok("200", ImageLink, "A short-lived link to view the photo"),
             **_errors("404", *PROTECTED),
         },
     },
     ("/api/analyses", "POST"): {
         "operationId": "createAnalysis",
         "parameters": [IDEMPOTENCY_KEY],
-        "requestBody": _body("AnalysisRequest"),
+        "requestBody": _body(AnalysisRequest),
         "responses": {
-            **_ok("201", "Analysis", "The merged analysis (replayed for a repeated key)"),
+            **_ok("201", Analysis, "The merged analysis (replayed for a repeated key)"),
             **_errors("400", "409", "413", "415", "422", *PROTECTED),
         },
     },
     ("/api/analyses/{analysis_id}", "GET"): {
         "operationId": "getAnalysis",
         "responses": {
-            **_ok("200", "Analysis", "The stored analysis"),
+            **_ok("200", Analysis, "The stored analysis"),
             **_errors("404", *PROTECTED),
         },
     },
     ("/api/analyses/{analysis_id}/feedback", "POST"): {
         "operationId": "createFeedback",
         "parameters": [IDEMPOTENCY_KEY],
-        "requestBody": _body("FeedbackRequest"),
+        "requestBody": _body(FeedbackRequest),
         "responses": {
-            **_ok("201", "Feedback", "The stored label"),
+            **_ok("201", Feedback, "The stored label"),
             **_errors("400", "404", "409", "413", "415", "422", *PROTECTED),
         },
     },
@@ -441,13 +144,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             },
         ],
         "responses": {
-            **_ok("200", "ProductPage", "One page of products"),
+            **_ok("200", ProductPage, "One page of products"),
             **_errors("400", *PROTECTED),
         },
     },
     ("/api/products/{product_id}", "GET"): {
         "operationId": "getProduct",
-        "responses": {**_ok("200", "Product", "The product"), **_errors("404", *PROTECTED)},
+        "responses": {**_ok("200", Product, "The product"), **_errors("404", *PROTECTED)},
     },
     ("/api/products/{product_id}", "PUT"): {
         "operationId": "putProduct",
@@ -455,10 +158,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             {"name": "If-Match", "in": "header", "schema": {"type": "string"}},
             {"name": "If-None-Match", "in": "header", "schema": {"const": "*"}},
         ],
-        "requestBody": _body("ProductInput"),
+        "requestBody": _body(ProductInput),
         "responses": {
-            **_ok("200", "Product", "Updated"),
-            **_ok("201", "Product", "Created"),
+            **_ok("200", Product, "Updated"),
+            **_ok("201", Product, "Created"),
             **_errors("400", "404", "409", "413", "415", "428", *PROTECTED),
         },
     },

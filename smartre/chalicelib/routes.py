@@ -12,10 +12,11 @@ from chalice.app import AuthRequest
 
 from chalicelib import __version__, auth
 from chalicelib.services import analyses, catalogue, feedback, health, images
+from repaircore.contracts.analyses import UploadRequest
 from repaircore.errors import InvalidInput
 from repaircore.http import handles_errors, header, health_response, json_object, query_param
 from repaircore.request_context import current_request
-from repaircore.validation import Fields
+from repaircore.validation import decode
 
 api = Blueprint(__name__)
 
@@ -68,9 +69,8 @@ def get_health() -> Response:
 
 @route("/api/images", methods=("POST",))
 def create_image_upload() -> Response:
-    body = Fields(_optional_body(), allowed={"contentType"})
-    content_type = body.string("contentType", max_length=50) or "image/jpeg"
-    return _json(images.create_upload(content_type), 201)
+    request = decode(_optional_body(), UploadRequest)
+    return _json(images.create_upload(request.content_type or "image/jpeg"), 201)
 
 
 @route("/api/images/{image_id}/link")
@@ -80,7 +80,7 @@ def get_image_link(image_id: str) -> Response:
 
 @route("/api/analyses", methods=("POST",))
 def create_analysis() -> Response:
-    request = analyses.AnalysisRequest.from_body(json_object(current_request()))
+    request = analyses.parse_request(json_object(current_request()))
     key = header(current_request(), "Idempotency-Key")
     analysis, replayed = analyses.create_analysis(request, key)
     return _json(analysis, 201, {"Idempotent-Replayed": str(replayed).lower()})

@@ -1,16 +1,16 @@
 // The one module that talks to the network (fetch for the API, XHR for the photo upload because
 // only XHR reports upload progress). Everything else calls the typed functions below and gets
 // either the typed body or an ApiError whose `kind` the UI turns into a message.
+// The bodies' types are generated from repairapp/openapi.json (`npm run api-types`).
 import type {
-  Analysis,
-  Health,
+  TriageAnswer as Analysis,
+  RepairHealth as Health,
+  PhotoLink,
   Product,
   ProductList,
   ProductUpdate,
-  PhotoLink,
   RepairCreated,
   RepairPage,
-  RepairQuery,
   RepairRequest,
   RepairUpdate,
   StaffRepair,
@@ -20,7 +20,15 @@ import type {
   TriageRequest,
   Upload,
   Vocabulary,
-} from './types'
+} from './schema'
+
+/** The staff queue's filters (query parameters of GET /api/repairs). */
+export interface RepairQuery {
+  status?: string
+  category?: string
+  cursor?: string
+  limit?: number
+}
 
 // ---------------------------------------------------------------------------------------------
 // Errors

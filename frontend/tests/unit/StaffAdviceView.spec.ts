@@ -5,7 +5,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import StaffAdviceView from '../../src/views/staff/StaffAdviceView.vue'
 import { ApiError, getProduct, listProducts, updateProduct } from '../../src/api/client'
-import type { Product } from '../../src/api/types'
+import type { Product } from '../../src/api/schema'
 import { makeI18n } from './helpers'
 
 vi.mock('../../src/api/client', async (importOriginal) => {

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import StatusChangeForm from '../../src/components/staff/StatusChangeForm.vue'
 import { ApiError, updateRepair } from '../../src/api/client'
-import type { StaffRepair } from '../../src/api/types'
+import type { StaffRepair } from '../../src/api/schema'
 import { mountOptions } from './helpers'
 
 vi.mock('../../src/api/client', async (importOriginal) => {

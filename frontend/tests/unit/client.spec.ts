@@ -17,7 +17,7 @@ import {
   endStaffSession,
   getTrackedRepair,
 } from '../../src/api/client'
-import type { Upload } from '../../src/api/types'
+import type { Upload } from '../../src/api/schema'
 import { FakeXhr, jsonResponse, makeAnalysis } from './helpers'
 
 const fetchMock = vi.fn<typeof fetch>()

@@ -7,7 +7,7 @@ import nl from '../../src/i18n/locales/nl'
 import fr from '../../src/i18n/locales/fr'
 import de from '../../src/i18n/locales/de'
 import type { Locale } from '../../src/i18n'
-import type { Analysis } from '../../src/api/types'
+import type { TriageAnswer as Analysis } from '../../src/api/schema'
 
 const MESSAGES = { en, nl, fr, de }
 
@@ -35,7 +35,7 @@ export function makeAnalysis(overrides: Partial<Analysis> = {}): Analysis {
     outcome: { fixed: 0.52, repairable: 0.21, endOfLife: 0.27, predicted: 'Fixed' },
     barrier: { label: 'Spare parts not available', confidence: 0.44 },
     safetyWarnings: [],
-    advice: { productId: 'laptop', name: 'Laptop', typicalRepair: 'Replace the battery', commonFaults: ['Battery', 'Hinge'] },
+    advice: { productId: 'laptop', category: 'Laptop', name: 'Laptop', typicalRepair: 'Replace the battery', commonFaults: ['Battery', 'Hinge'] },
     similarRepairs: {
       category: 'Laptop',
       recordCount: 5123,

@@ -17,7 +17,6 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.identifiers import (
-    ANALYSIS_ID,
     REPAIR_ID,
     TRACKING_TOKEN,
     new_repair_id,
@@ -27,21 +26,19 @@ from chalicelib.identifiers import (
 )
 from chalicelib.repairs import Status, history_entry, timestamp, tracking_view
 from chalicelib.services import notifications
+from repaircore.contracts import repairapp as contract
 from repaircore.errors import Conflict, InvalidInput, NotFound, Unprocessable
-from repaircore.validation import Fields
+from repaircore.validation import decode
 from repaircore.vocabulary import LANGUAGES, canonical_category
 
 logger = logging.getLogger(__name__)
 
 IDEMPOTENCY_SCOPE = "repairs"
-NAME_MAX_CHARS = 200
-EMAIL_MAX_CHARS = 254
 # One "@", a sensible local part (<= 64, RFC 5321) and a dotted domain of DNS labels.
 EMAIL = re.compile(
     r"(?P<local>[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64})"
     r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
 )
-POSTCODE = re.compile(r"[0-9]{4}")
 # Belgian postcodes (bpost): 1000 (Brussels) to 9992 (Maldegem).
 POSTCODE_RANGE = range(1000, 9993)
 
@@ -57,32 +54,23 @@ class RepairRequest:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> RepairRequest:
-        fields = Fields(body, allowed={"analysisId", "contact", "postcode", "consent", "language"})
-        analysis_id = str(fields.string("analysisId", required=True, max_length=40))
-        if not ANALYSIS_ID.fullmatch(analysis_id):
-            raise InvalidInput(
-                "analysisId is not one this service issued", code="InvalidAnalysisId"
-            )
-        contact = fields.object("contact", allowed={"name", "email"}, required=True)
-        if contact is None:  # unreachable: required=True raises first; narrows the type
-            raise InvalidInput("contact is required", code="MissingField")
-        name = str(contact.string("name", required=True, max_length=NAME_MAX_CHARS))
-        email = str(contact.string("email", required=True, max_length=EMAIL_MAX_CHARS))
-        match = EMAIL.fullmatch(email)
-        if match is None:
-            raise InvalidInput("contact.email is not an email address", code="InvalidEmail")
-        postcode = str(fields.string("postcode", required=True, max_length=10))
-        if not POSTCODE.fullmatch(postcode) or int(postcode) not in POSTCODE_RANGE:
-            raise InvalidInput(
-                "postcode must be a Belgian postcode (4 digits, 1000-9992)",
-                code="InvalidPostcode",
-            )
-        if body.get("consent") is not True:
+        if body.get("consent") is not True:  # first, and for a missing one too
             raise InvalidInput(
                 "consent must be true: we keep your contact details only to handle this request",
                 code="ConsentRequired",
             )
-        language = fields.choice("language", LANGUAGES, code="UnknownLanguage")
+        declared = decode(body, contract.RepairRequest)
+        analysis_id, name = declared.analysis_id, declared.contact.name
+        match = EMAIL.fullmatch(declared.contact.email)
+        if match is None:
+            raise InvalidInput("contact.email is not an email address", code="InvalidEmail")
+        postcode = declared.postcode
+        if int(postcode) not in POSTCODE_RANGE:
+            raise InvalidInput(
+                "postcode must be a Belgian postcode (4 digits, 1000-9992)",
+                code="InvalidPostcode",
+            )
+        language = declared.language
         return cls(
             analysis_id=analysis_id,
             name=name,

@@ -11,16 +11,15 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.auth import StaffIdentity
+from repaircore.contracts.repairapp import StaffSessionRequest
 from repaircore.errors import Forbidden, Unauthorized
-from repaircore.validation import Fields
+from repaircore.validation import decode
 
 
 def start_session(body: dict[str, Any], client_address: str) -> dict[str, Any]:
-    fields = Fields(body, allowed={"username", "password"})
-    username = str(fields.string("username", required=True, max_length=128))
+    # The password is taken verbatim (no whitespace cleaning); only its type and size count.
+    username = decode(body, StaffSessionRequest).username
     password = body.get("password")
-    # Passwords are taken verbatim (no whitespace cleaning); only the type and size are checked.
-    fields.string("password", required=True, max_length=256)
     records = resources.access_records()
     records.check_sign_in(username, client_address)
     try:

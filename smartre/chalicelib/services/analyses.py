@@ -2,87 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+import msgspec.inspect
+
 from chalicelib import resources
 from chalicelib.config import settings
-from chalicelib.identifiers import ANALYSIS_ID, IMAGE_ID, new_analysis_id, photo_key
+from chalicelib.identifiers import ANALYSIS_ID, new_analysis_id, photo_key
 from chalicelib.services.retention import ANALYSIS_RETENTION_DAYS
 from chalicelib.workflow import AnalysisWorkflow
 from repaircore import clients
+from repaircore.contracts.analyses import AnalysisRequest
 from repaircore.errors import InvalidInput, NotFound
-from repaircore.validation import Fields
-from repaircore.vocabulary import LANGUAGES, canonical_category
+from repaircore.validation import decode
+from repaircore.vocabulary import canonical_category
 
 logger = logging.getLogger(__name__)
 
-MAX_DESCRIPTION_CHARS = 2000
-MAX_BRAND_CHARS = 100
-MAX_AGE_YEARS = 100.0
-DEFAULT_LANGUAGE = "en"
 
-
-@dataclass(frozen=True)
-class AnalysisRequest:
-    image_id: str | None
-    description: str | None
-    product_category: str | None
-    brand: str | None
-    product_age_years: float | None
-    language: str
-
-    @classmethod
-    def from_body(cls, body: dict[str, Any]) -> AnalysisRequest:
-        fields = Fields(
-            body,
-            allowed={
-                "imageId",
-                "description",
-                "productCategory",
-                "brand",
-                "productAgeYears",
-                "language",
-            },
-        )
-        image_id = fields.string("imageId", max_length=30)
-        if image_id is not None and not IMAGE_ID.fullmatch(image_id):
-            raise InvalidInput("imageId is not one SmartRe issued", code="InvalidImageId")
-        description = fields.string("description", max_length=MAX_DESCRIPTION_CHARS)
-        category_name = fields.string("productCategory", max_length=100)
-        category = canonical_category(category_name) if category_name else None
-        if category_name and category is None:
+def parse_request(body: dict[str, Any]) -> AnalysisRequest:
+    """The analysis request as declared, with the category in its standard spelling."""
+    request = decode(body, AnalysisRequest)
+    if request.product_category is not None:
+        category = canonical_category(request.product_category)
+        if category is None:
             raise InvalidInput(
-                f"productCategory {category_name!r} is not an Open Repair Data category",
+                f"productCategory {request.product_category!r} is not an Open Repair Data category",
                 code="UnknownCategory",
             )
-        if image_id is None and not description:
-            raise InvalidInput(
-                "send a photo (imageId), a description, or both", code="MissingInput"
-            )
-        return cls(
-            image_id=image_id,
-            description=description,
-            product_category=category,
-            brand=fields.string("brand", max_length=MAX_BRAND_CHARS),
-            product_age_years=fields.number("productAgeYears", minimum=0, maximum=MAX_AGE_YEARS),
-            language=fields.choice("language", LANGUAGES, code="UnknownLanguage")
-            or DEFAULT_LANGUAGE,
-        )
+        request.product_category = category
+    if request.image_id is None and request.description is None:
+        raise InvalidInput("send a photo (imageId), a description, or both", code="MissingInput")
+    return request
 
-    def workflow_request(self) -> dict[str, Any]:
-        return {
-            "imageId": self.image_id,
-            "imageKey": photo_key(self.image_id) if self.image_id else None,
-            "description": self.description,
-            "productCategory": self.product_category,
-            "brand": self.brand,
-            "productAgeYears": self.product_age_years,
-            "language": self.language,
-        }
+
+def workflow_request(request: AnalysisRequest) -> dict[str, Any]:
+    """The workflow's input: every declared field (absent ones as null) and the photo's key."""
+    body: dict[str, Any] = {
+        field.encode_name: getattr(request, field.name) for field in _request_fields()
+    }
+    body["imageKey"] = photo_key(request.image_id) if request.image_id else None
+    return body
+
+
+@functools.cache
+def _request_fields() -> tuple[msgspec.inspect.Field, ...]:
+    info = msgspec.inspect.type_info(AnalysisRequest)
+    assert isinstance(info, msgspec.inspect.StructType)
+    return info.fields
 
 
 def _workflow() -> AnalysisWorkflow:
@@ -98,7 +70,7 @@ def create_analysis(
         now = datetime.now(UTC)
         payload = {
             "analysisId": analysis_id,
-            "request": request.workflow_request(),
+            "request": workflow_request(request),
             "requestedAt": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             # Epoch seconds for the table's TTL (retention.py): the workflow stores it as is.
             "expiresAt": int(now.timestamp()) + ANALYSIS_RETENTION_DAYS * 86400,
@@ -114,7 +86,7 @@ def create_analysis(
     outcome = resources.idempotency().run(
         "analyses",
         idempotency_key or "",
-        asdict(request),
+        msgspec.to_builtins(request),
         run,
         new_id=new_analysis_id,
     )

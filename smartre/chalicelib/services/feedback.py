@@ -16,10 +16,10 @@ from chalicelib import resources
 from chalicelib.observability import record_feedback_label
 from chalicelib.services import adaptation, retention
 from chalicelib.services.analyses import get_analysis
+from repaircore.contracts.smartre import FeedbackRequest
 from repaircore.errors import InvalidInput
-from repaircore.validation import Fields
+from repaircore.validation import decode
 from repaircore.vocabulary import (
-    REPAIR_OUTCOMES,
     RepairOutcome,
     canonical_barrier,
     canonical_category,
@@ -29,13 +29,15 @@ LABEL_KIND = "feedback"
 
 
 def parse_feedback(body: dict[str, Any]) -> dict[str, Any]:
-    fields = Fields(body, allowed={"productCategory", "outcome", "barrier", "source", "reference"})
-    category_name = fields.string("productCategory", max_length=100)
+    request = decode(body, FeedbackRequest)
+    category_name, outcome, barrier_name = (
+        request.product_category,
+        request.outcome,
+        request.barrier,
+    )
     category = canonical_category(category_name) if category_name else None
     if category_name and category is None:
         raise InvalidInput(f"productCategory {category_name!r} is unknown", code="UnknownCategory")
-    outcome = fields.choice("outcome", REPAIR_OUTCOMES, code="UnknownOutcome")
-    barrier_name = fields.string("barrier", max_length=100)
     barrier = canonical_barrier(barrier_name) if barrier_name else None
     if barrier_name and barrier is None:
         raise InvalidInput(f"barrier {barrier_name!r} is unknown", code="UnknownBarrier")
@@ -45,10 +47,10 @@ def parse_feedback(body: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput("send productCategory, outcome or both", code="MissingInput")
     return {
         "productCategory": category,
-        "outcome": outcome,
+        "outcome": None if outcome is None else str(outcome),
         "barrier": barrier,
-        "source": fields.string("source", max_length=50) or "unknown",
-        "reference": fields.string("reference", max_length=100),
+        "source": request.source or "unknown",
+        "reference": request.reference,
     }
 
 

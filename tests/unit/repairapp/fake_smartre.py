@@ -285,6 +285,7 @@ def _analysis(
         "modelVersions": {"image": "test", "outcome": "test", "safety": "test"},
         "inputs": {
             "imageId": request.get("imageId"),
+            "description": request.get("description"),
             "productCategory": category,
             "brand": request.get("brand"),
             "productAgeYears": request.get("productAgeYears"),

@@ -1,0 +1,11 @@
+"""Every request and answer body of both APIs, declared once as msgspec Structs.
+
+``repaircore.validation.decode`` checks a request body against its declaration (and maps the
+failure to a ``{Code, Message}`` 400); ``repaircore.openapi.schemas`` turns the declarations into
+the components of both OpenAPI documents, and the SPA's types are generated from RepairApp's
+document. Adding a field is one line here (see docs/architecture.md, "How to add a field").
+
+Conventions: Python names are snake_case, JSON names camelCase (``rename="camel"``); request
+bodies derive from ``Request`` (unknown fields refused, null and blank mean absent); answers
+derive from ``Answer`` (extra fields allowed, so a newer server does not break an older client).
+"""
