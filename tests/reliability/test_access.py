@@ -172,6 +172,31 @@ REPAIRAPP_ROUTES = [
         STAFF_ONLY,
     ),
     Route("GET /api/stats", lambda w, c: ("GET", "/api/stats", None), STAFF_ONLY),
+    # The advice per category: coordinators only. The PUT is sent without If-Match, so the
+    # table never changes the catalogue: a coordinator gets 428, anyone else is refused first.
+    Route(
+        "GET /api/staff/products",
+        lambda w, c: ("GET", "/api/staff/products", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    Route(
+        "GET /api/staff/products/{productId}",
+        lambda w, c: ("GET", "/api/staff/products/laptop", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    Route(
+        "PUT /api/staff/products/{productId}",
+        lambda w, c: (
+            "PUT",
+            "/api/staff/products/laptop",
+            {"category": "Laptop", "name": {"en": "Laptop"}, "typicalRepair": {"en": "Battery"}},
+        ),
+        {
+            **STAFF_ONLY,
+            "repairer": (403, "Forbidden"),
+            "coordinator": (428, "PreconditionRequired"),
+        },
+    ),
     Route(
         "GET /api/export.csv",
         lambda w, c: ("GET", "/api/export.csv", None),
