@@ -15,7 +15,8 @@ DATA_DIR  ?= $(firstword $(wildcard ../shared/data /work/shared/data) ../shared/
 export DATA_DIR
 APPS      := smartre repairapp
 # pytest exits 5 when it collected nothing: make treats that as a failure, as CI must.
-PYTEST    := $(VPY) -m pytest -p no:cacheprovider
+# --durations: each tier names its slowest tests, so the suite's time budget can be watched in CI.
+PYTEST    := $(VPY) -m pytest -p no:cacheprovider --durations=5
 # Training imports SmartRe's inference code the way Chalice does, as top-level `chalicelib`.
 TRAINING  := PYTHONPATH=smartre $(VPY) -m
 

@@ -240,7 +240,10 @@ def _prepared(body: Mapping[str, Any], model: type[msgspec.Struct]) -> dict[str,
     fields = {f.encode_name: f.type for f in _fields(model)}
     prepared: dict[str, Any] = {}
     for name, value in body.items():
-        kind = fields.get(name)
+        if name not in fields:  # left as sent, so the model refuses it as unknown, null or not
+            prepared[name] = value
+            continue
+        kind = fields[name]
         nested = _struct_of(kind)
         if value is None:
             continue

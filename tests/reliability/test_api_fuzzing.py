@@ -18,6 +18,8 @@ get the documented 400/404/422 with a specific ``Code``, which the other checks 
 from __future__ import annotations
 
 import json
+import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,9 @@ from tests.reliability.conftest import RepairApp
 from tests.reliability.fuzzing import FuzzReport, fuzz
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-MIN_REQUESTS = 1000
+# `make test` runs a sample of about 300 generated requests per app; `make bench` the full 1,000
+# (FUZZ_REQUESTS=1000), which takes about 3.5 minutes more on 2 cores.
+MIN_REQUESTS = int(os.environ.get("FUZZ_REQUESTS", "300"))
 SEED = 20261127
 AUTHENTICATED_CHECKS: dict[str, Any] = {
     "positive_data_acceptance": {"enabled": False},
@@ -59,20 +63,25 @@ def _operations(app: str) -> int:
     return sum(len(operations) for operations in _document(app)["paths"].values())
 
 
+def _examples_per_operation(at_1000: int) -> int:
+    """The per-operation budget that yields about MIN_REQUESTS (``at_1000`` yields 1,000)."""
+    return max(3, math.ceil(at_1000 * MIN_REQUESTS / 1000))
+
+
 def _assert_clean(report: FuzzReport) -> None:
     assert report.errors == [], report.summary()
     assert report.failures == [], report.summary()
     assert report.server_errors == 0, report.summary()
 
 
-def test_smartre_with_the_service_key_survives_1000_generated_requests(
+def test_smartre_with_the_service_key_survives_the_generated_requests(
     stack: LocalStack,
 ) -> None:
     report = fuzz(
         _document("smartre"),
         stack.smartre_url,
         seed=SEED,
-        max_examples=38,
+        max_examples=_examples_per_operation(38),
         workers=2,
         auth={"serviceKey": {"bearer": stack.service_key}},
         checks=AUTHENTICATED_CHECKS,
@@ -84,7 +93,7 @@ def test_smartre_with_the_service_key_survives_1000_generated_requests(
     assert len(report.by_operation) == _operations("smartre")
 
 
-def test_repairapp_with_the_origin_header_and_a_staff_token_survives_1000_requests(
+def test_repairapp_with_the_origin_header_and_a_staff_token_survives_the_requests(
     stack: LocalStack, repairapp: RepairApp
 ) -> None:
     token = repairapp.sign_in("coordinator")["Authorization"].removeprefix("Bearer ")
@@ -98,7 +107,7 @@ def test_repairapp_with_the_origin_header_and_a_staff_token_survives_1000_reques
         document,
         stack.repairapp_url,
         seed=SEED,
-        max_examples=55,
+        max_examples=_examples_per_operation(55),
         workers=2,
         auth={"originVerify": {"api_key": stack.origin_secret}, "staffToken": {"bearer": token}},
         headers={"X-Origin-Verify": stack.origin_secret, "X-Forwarded-For": "198.51.100.18"},

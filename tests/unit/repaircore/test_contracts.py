@@ -21,6 +21,9 @@ CONTACT = {"name": "Mira", "email": "mira@example.be"}
     ("body", "model", "code"),
     [
         ({"description": "kettle leaks", "colour": "red"}, AnalysisRequest, "UnknownField"),
+        # null and blank mean absent only for declared fields (found by the fuzzer: {"": null})
+        ({"": None}, UploadRequest, "UnknownField"),
+        ({"colour": ""}, UploadRequest, "UnknownField"),
         ({"language": "en"}, TriageRequest, "MissingField"),
         ({"description": 42}, AnalysisRequest, "InvalidType"),
         ({"productAgeYears": True}, AnalysisRequest, "InvalidType"),
