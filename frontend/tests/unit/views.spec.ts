@@ -19,6 +19,7 @@ vi.mock('../../src/api/client', async (importOriginal) => {
     getTrackedRepair: vi.fn(),
     getStaffRepair: vi.fn(),
     triage: vi.fn(),
+    listEvents: vi.fn(async () => ({ items: [] })),
     getVocabulary: vi.fn(async () => ({ categories: ['Kettle', 'Toaster'], outcomes: [], barriers: [], languages: ['en'] })),
   }
 })
@@ -50,6 +51,7 @@ const ROUTES = [
   { path: '/staff', name: 'staff-queue' },
   { path: '/staff/sign-in', name: 'staff-sign-in' },
   { path: '/staff/stats', name: 'staff-stats' },
+  { path: '/staff/events', name: 'staff-events' },
   { path: '/staff/repairs/:repairId', name: 'staff-repair' },
 ]
 
