@@ -28,6 +28,20 @@ from repaircore.contracts.analyses import (
     Upload,
 )
 from repaircore.contracts.base import Error
+from repaircore.contracts.events import (
+    BookingRequest,
+    CheckinRequest,
+    EventChange,
+    EventInput,
+    EventItem,
+    EventItems,
+    EventList,
+    EventSummary,
+    StaffEvent,
+    StaffEventList,
+    WalkInRequest,
+)
+from repaircore.contracts.events import Event as EventAnswer
 from repaircore.contracts.repairapp import (
     PhotoLink,
     ProductList,
@@ -70,6 +84,18 @@ SCHEMAS: dict[str, Any] = schemas(
     ProductUpdate,
     ProductList,
     Stats,
+    EventInput,
+    EventChange,
+    EventAnswer,
+    StaffEvent,
+    EventList,
+    StaffEventList,
+    BookingRequest,
+    CheckinRequest,
+    WalkInRequest,
+    EventItem,
+    EventItems,
+    EventSummary,
 )
 STRING = {"type": "string"}
 STATUS = {"type": "string", "enum": list(STATUSES)}
@@ -161,6 +187,7 @@ def _body(schema: type[msgspec.Struct]) -> dict[str, Any]:
 
 REPAIR_ID_PARAMETER = _path_parameter("repairId", REPAIR_ID.pattern)
 PRODUCT_ID_PARAMETER = _path_parameter("productId", PRODUCT_ID.pattern)
+EVENT_ID_PARAMETER = _path_parameter("eventId", r"ev_[A-Za-z0-9_-]{22}")
 
 # (path, method) -> operation, without the parts derived from the route table (security, 401/403).
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -326,6 +353,55 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "content": {"text/csv; charset=utf-8": {"schema": {"type": "string"}}},
             },
             **_errors(413, 503),
+        },
+    },
+    # --- repair-café events (docs/events.md) ----------------------------------------------------
+    ("/api/events", "GET"): {
+        "summary": "Coming events: nearest first with ?postcode=, else soonest first",
+        "parameters": [
+            _query(
+                "postcode", STRING, "A Belgian postcode: distances from it (400 InvalidPostcode)"
+            ),
+            _query("radiusKm", STRING, "With postcode: only events this close (default 30)"),
+            _query("category", STRING, "Only events that take this ORDS category"),
+        ],
+        "responses": {"200": _json_response("The events", ref(EventList)), **_errors(400, 503)},
+    },
+    ("/api/events/{eventId}", "GET"): {
+        "summary": "One event (NoSuchEvent: 404)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {"200": _json_response("The event", ref(EventAnswer)), **_errors(404, 503)},
+    },
+    ("/api/events/{eventId}/calendar.ics", "GET"): {
+        "summary": "The event as an iCalendar file (one VEVENT, stable UID)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {
+            "200": {
+                "description": "RFC 5545 calendar",
+                "content": {"text/calendar; charset=utf-8": {"schema": {"type": "string"}}},
+            },
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/events", "GET"): {
+        "summary": "Every event, past ones too, newest first (coordinators)",
+        "responses": {"200": _json_response("The events", ref(StaffEventList)), **_errors(503)},
+    },
+    ("/api/staff/events", "POST"): {
+        "summary": "Plan an event (coordinators)",
+        "requestBody": _body(EventInput),
+        "responses": {
+            "201": _json_response("Created", ref(StaffEvent), ETag=ETAG),
+            **_errors(400, 413, 415, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}", "PATCH"): {
+        "summary": "Edit an event; capacity never below the seats booked (coordinators)",
+        "parameters": [EVENT_ID_PARAMETER, IF_MATCH],
+        "requestBody": _body(EventChange),
+        "responses": {
+            "200": _json_response("The saved event", ref(StaffEvent), ETag=ETAG),
+            **_errors(400, 404, 409, 412, 413, 415, 428, 503),
         },
     },
 }

@@ -13,10 +13,11 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import __version__
+from chalicelib import __version__, ical
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
 from chalicelib.guards import client_address, require_origin, require_staff
 from chalicelib.services import (
+    events,
     export,
     health,
     product_advice,
@@ -213,4 +214,54 @@ def update_product(productId: str) -> Response:  # noqa: N803
     request = current_request()
     return _versioned(
         product_advice.update_product(productId, header(request, "If-Match"), json_object(request))
+    )
+
+
+# --- repair-café events (docs/events.md) -----------------------------------------------------
+@route("/api/events")
+def list_events() -> Response:
+    request = current_request()
+    return _json(
+        events.list_coming_events(
+            query_param(request, "postcode"),
+            query_param(request, "radiusKm"),
+            query_param(request, "category"),
+        )
+    )
+
+
+@route("/api/events/{eventId}")
+def get_event(eventId: str) -> Response:  # noqa: N803
+    return _json(events.get_event(eventId))
+
+
+@route("/api/events/{eventId}/calendar.ics")
+def get_event_calendar(eventId: str) -> Response:  # noqa: N803
+    item = events.find_event(eventId)
+    return Response(
+        body=ical.event_calendar(item).decode("utf-8"),
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="repair-cafe-{eventId}.ics"',
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@route("/api/staff/events", roles=COORDINATOR)
+def list_staff_events() -> Response:
+    return _json(events.list_all_events())
+
+
+@route("/api/staff/events", methods=("POST",), roles=COORDINATOR)
+def create_event() -> Response:
+    created = events.create_event(json_object(current_request()))
+    return _json(created, 201, {"ETag": f'"{created["version"]}"'})
+
+
+@route("/api/staff/events/{eventId}", methods=("PATCH",), roles=COORDINATOR)
+def update_event(eventId: str) -> Response:  # noqa: N803
+    request = current_request()
+    return _versioned(
+        events.update_event(eventId, header(request, "If-Match"), json_object(request))
     )

@@ -37,6 +37,7 @@ class World:
     headers: dict[str, dict[str, str]]
     staff_credentials: dict[str, str]
     fresh_repair: Callable[[], str]
+    event_id: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,11 @@ def world(repairapp: RepairApp, stack: LocalStack) -> World:
         return str(created.json["repairId"])
 
     creds = stack.demo_staff["repairer"]
+    coordinator = repairapp.sign_in("coordinator")
+    event = repairapp.post("/api/staff/events", EVENT_BODY, **coordinator)
+    assert event.status == 201, event.data
     return World(
+        event_id=event.json["eventId"],
         analysis_id=analysis_id,
         analysis_token=triage.json["analysisToken"],
         repair_id=mine.json["repairId"],
@@ -80,6 +85,18 @@ class Route:
     expected: dict[str, tuple[int, str | None]]
 
 
+_STARTS = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+EVENT_BODY = {
+    "groupIdentifier": "Repair Café Leuven",
+    "place": "Parochiezaal",
+    "address": "Naamsestraat 1",
+    "postcode": "3000",
+    "startsAt": _STARTS.isoformat(),
+    "endsAt": (_STARTS + timedelta(hours=3)).isoformat(),
+    "capacity": 20,
+    "categories": ["Kettle", "Lamp"],
+    "skills": ["electrical"],
+}
 OK = {caller: (200, None) for caller in CALLERS}
 CREATED = {caller: (201, None) for caller in CALLERS}
 UNAUTHORIZED = (401, "Unauthorized")
@@ -200,6 +217,29 @@ REPAIRAPP_ROUTES = [
     Route(
         "GET /api/export.csv",
         lambda w, c: ("GET", "/api/export.csv", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    # Repair-café events: the coming ones are for everyone; planning them is for coordinators.
+    Route("GET /api/events", lambda w, c: ("GET", "/api/events?postcode=3000", None), OK),
+    Route("GET /api/events/{eventId}", lambda w, c: ("GET", f"/api/events/{w.event_id}", None), OK),
+    Route(
+        "GET /api/events/{eventId}/calendar.ics",
+        lambda w, c: ("GET", f"/api/events/{w.event_id}/calendar.ics", None),
+        OK,
+    ),
+    Route(
+        "GET /api/staff/events",
+        lambda w, c: ("GET", "/api/staff/events", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    Route(
+        "POST /api/staff/events",
+        lambda w, c: ("POST", "/api/staff/events", EVENT_BODY),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden"), "coordinator": (201, None)},
+    ),
+    Route(
+        "PATCH /api/staff/events/{eventId}",
+        lambda w, c: ("PATCH", f"/api/staff/events/{w.event_id}", {"place": "De Zaal"}),
         {**STAFF_ONLY, "repairer": (403, "Forbidden")},
     ),
 ]
