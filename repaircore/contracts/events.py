@@ -184,7 +184,7 @@ class Booking(Answer, kw_only=True):
     ticket: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
 
 
-class SimilarRepairs(Answer, kw_only=True):
+class SimilarOutcomes(Answer, kw_only=True):
     """How past repairs like this one ended (SmartRe's neighbours), when the triage had them."""
 
     count: int
@@ -204,7 +204,7 @@ class EventItem(Answer, kw_only=True):
     description: str | msgspec.UnsetType = msgspec.UNSET
     likely_outcome: str | msgspec.UnsetType = msgspec.UNSET
     likely_barrier: str | msgspec.UnsetType = msgspec.UNSET
-    similar_repairs: SimilarRepairs | msgspec.UnsetType = msgspec.UNSET
+    similar_repairs: SimilarOutcomes | msgspec.UnsetType = msgspec.UNSET
     has_photo: bool
     claimed_by: str | msgspec.UnsetType = msgspec.UNSET
     version: Annotated[int, msgspec.Meta(ge=1)]

@@ -406,7 +406,7 @@ export interface components {
             barrier: components["schemas"]["BarrierPrediction"] | null;
             safetyWarnings: components["schemas"]["SafetyWarning"][];
             advice: components["schemas"]["Advice"] | null;
-            similarRepairs?: components["schemas"]["repaircore.contracts.analyses.SimilarRepairs"] | null;
+            similarRepairs?: components["schemas"]["SimilarRepairs"] | null;
             partial: boolean;
             missing: components["schemas"]["MissingPart"][];
             modelVersions: {
@@ -601,7 +601,7 @@ export interface components {
             description?: string;
             likelyOutcome?: string;
             likelyBarrier?: string;
-            similarRepairs?: components["schemas"]["repaircore.contracts.events.SimilarRepairs"];
+            similarRepairs?: components["schemas"]["SimilarOutcomes"];
             hasPhoto: boolean;
             claimedBy?: string;
             version: number;
@@ -824,6 +824,16 @@ export interface components {
             };
         };
         /**
+         * SimilarOutcomes
+         * @description How past repairs like this one ended (SmartRe's neighbours), when the triage had them.
+         */
+        SimilarOutcomes: {
+            count: number;
+            fixed: number;
+            repairable: number;
+            endOfLife: number;
+        };
+        /**
          * SimilarRecord
          * @description One real past repair from Open Repair Data (CC BY-SA 4.0).
          */
@@ -836,6 +846,20 @@ export interface components {
             outcome: components["schemas"]["RepairOutcome"];
             barrier: string | null;
             similarity?: number;
+        };
+        /**
+         * SimilarRepairs
+         * @description What past repairs of this category did, and the five most like this one.
+         */
+        SimilarRepairs: {
+            category: string;
+            recordCount: number;
+            fixed: number;
+            repairable: number;
+            endOfLife: number;
+            topBarriers: components["schemas"]["BarrierShare"][];
+            records: components["schemas"]["SimilarRecord"][];
+            attribution: string;
         };
         /** StaffEvent */
         StaffEvent: {
@@ -967,7 +991,7 @@ export interface components {
             barrier: components["schemas"]["BarrierPrediction"] | null;
             safetyWarnings: components["schemas"]["SafetyWarning"][];
             advice: components["schemas"]["Advice"] | null;
-            similarRepairs?: components["schemas"]["repaircore.contracts.analyses.SimilarRepairs"] | null;
+            similarRepairs?: components["schemas"]["SimilarRepairs"] | null;
             partial: boolean;
             missing: components["schemas"]["MissingPart"][];
             modelVersions: {
@@ -1044,30 +1068,6 @@ export interface components {
             /** @enum {unknown} */
             language: "de" | "en" | "fr" | "nl";
         };
-        /**
-         * SimilarRepairs
-         * @description What past repairs of this category did, and the five most like this one.
-         */
-        "repaircore.contracts.analyses.SimilarRepairs": {
-            category: string;
-            recordCount: number;
-            fixed: number;
-            repairable: number;
-            endOfLife: number;
-            topBarriers: components["schemas"]["BarrierShare"][];
-            records: components["schemas"]["SimilarRecord"][];
-            attribution: string;
-        };
-        /**
-         * SimilarRepairs
-         * @description How past repairs like this one ended (SmartRe's neighbours), when the triage had them.
-         */
-        "repaircore.contracts.events.SimilarRepairs": {
-            count: number;
-            fixed: number;
-            repairable: number;
-            endOfLife: number;
-        };
     };
     responses: never;
     parameters: never;
@@ -1119,7 +1119,9 @@ export type RepairSummary = components['schemas']['RepairSummary'];
 export type RepairUpdate = components['schemas']['RepairUpdate'];
 export type SafetyText = components['schemas']['SafetyText'];
 export type SafetyWarning = components['schemas']['SafetyWarning'];
+export type SimilarOutcomes = components['schemas']['SimilarOutcomes'];
 export type SimilarRecord = components['schemas']['SimilarRecord'];
+export type SimilarRepairs = components['schemas']['SimilarRepairs'];
 export type StaffEvent = components['schemas']['StaffEvent'];
 export type StaffEventList = components['schemas']['StaffEventList'];
 export type StaffHistoryEntry = components['schemas']['StaffHistoryEntry'];
@@ -1136,8 +1138,6 @@ export type UnadaptedOutcome = components['schemas']['UnadaptedOutcome'];
 export type Upload = components['schemas']['Upload'];
 export type Vocabulary = components['schemas']['Vocabulary'];
 export type WalkInRequest = components['schemas']['WalkInRequest'];
-export type RepaircoreContractsAnalysesSimilarRepairs = components['schemas']['repaircore.contracts.analyses.SimilarRepairs'];
-export type RepaircoreContractsEventsSimilarRepairs = components['schemas']['repaircore.contracts.events.SimilarRepairs'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {
