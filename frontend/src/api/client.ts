@@ -29,7 +29,6 @@ import type {
   EventSummary,
   EventUpdate,
   RepairEvent,
-  RepairRequestWithEvent,
   StaffEvent,
   StaffEventList,
   TrackedRepairWithBooking,
@@ -380,11 +379,11 @@ export function getAnalysis(analysisId: string, token: string): Promise<Analysis
   return request(`/api/analyses/${enc(analysisId)}`, { headers: { 'X-Analysis-Token': token } })
 }
 
-export function createRepair(body: RepairRequest | RepairRequestWithEvent): Promise<RepairCreated> {
+export function createRepair(body: RepairRequest): Promise<RepairCreated> {
   return request('/api/repairs', { method: 'POST', body, idempotencyScope: 'repair' })
 }
 
-export function getTrackedRepair(repairId: string, token: string): Promise<TrackedRepair & TrackedRepairWithBooking> {
+export function getTrackedRepair(repairId: string, token: string): Promise<TrackedRepair> {
   return request(`/api/repairs/${enc(repairId)}`, { headers: { 'X-Tracking-Token': token } })
 }
 

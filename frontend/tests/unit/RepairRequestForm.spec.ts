@@ -22,7 +22,7 @@ const EVENT = {
   endsAt: '2026-12-12T16:00:00Z',
   capacity: 20,
   seatsLeft: 3,
-  categories: ['Kettle'],
+  categories: ['Kettle' as const],
   skills: ['electrical' as const],
 }
 

@@ -168,6 +168,7 @@ describe('TrackingView', () => {
     analysis: null,
     createdAt: '2026-11-27T10:00:00Z',
     updatedAt: '2026-11-27T11:00:00Z',
+    booking: null,
   }
 
   it('shows the status timeline from the id in the URL and the token in its fragment', async () => {
@@ -214,6 +215,7 @@ describe('StaffRepairView', () => {
       version: 5,
       outcome: 'End of life',
       barrier: 'No way to open product',
+      booking: null,
     })
     const { wrapper } = await mountAt('/staff/repairs/rp_2', StaffRepairView, ROUTES, 'fr')
     expect(getStaffRepairMock).toHaveBeenCalledWith('rp_2')
