@@ -137,6 +137,19 @@ def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
     return _json(repair_requests.track_repair(repairId, token))
 
 
+@route("/api/repairs/{repairId}/booking", methods=("PUT",))
+def put_booking(repairId: str) -> Response:  # noqa: N803
+    request = current_request()
+    token = header(request, TRACKING_TOKEN_HEADER)
+    return _json(repair_requests.book_repair(repairId, token, json_object(request)))
+
+
+@route("/api/repairs/{repairId}/booking", methods=("DELETE",))
+def delete_booking(repairId: str) -> Response:  # noqa: N803
+    token = header(current_request(), TRACKING_TOKEN_HEADER)
+    return _json(repair_requests.cancel_booking(repairId, token))
+
+
 # --- staff ------------------------------------------------------------------------------------
 @route("/api/staff/sessions", methods=("POST",))
 def create_staff_session() -> Response:

@@ -131,6 +131,24 @@ export interface paths {
         patch: operations["patchRepairsByRepairId"];
         trace?: never;
     };
+    "/api/repairs/{repairId}/booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Book a seat at an event for the request, or move it there (its token) */
+        put: operations["putRepairsByRepairIdBooking"];
+        post?: never;
+        /** Cancel the request's booking; the seat is free again (its token) */
+        delete: operations["deleteRepairsByRepairIdBooking"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/sessions": {
         parameters: {
             query?: never;
@@ -406,7 +424,7 @@ export interface components {
             barrier: components["schemas"]["BarrierPrediction"] | null;
             safetyWarnings: components["schemas"]["SafetyWarning"][];
             advice: components["schemas"]["Advice"] | null;
-            similarRepairs?: components["schemas"]["repaircore.contracts.analyses.SimilarRepairs"] | null;
+            similarRepairs?: components["schemas"]["SimilarRepairs"] | null;
             partial: boolean;
             missing: components["schemas"]["MissingPart"][];
             modelVersions: {
@@ -601,7 +619,8 @@ export interface components {
             description?: string;
             likelyOutcome?: string;
             likelyBarrier?: string;
-            similarRepairs?: components["schemas"]["repaircore.contracts.events.SimilarRepairs"];
+            /** @description From the triage, when it had them */
+            similarRepairs?: components["schemas"]["SimilarRepairs"];
             hasPhoto: boolean;
             claimedBy?: string;
             version: number;
@@ -837,6 +856,20 @@ export interface components {
             barrier: string | null;
             similarity?: number;
         };
+        /**
+         * SimilarRepairs
+         * @description What past repairs of this category did, and the five most like this one.
+         */
+        SimilarRepairs: {
+            category: string;
+            recordCount: number;
+            fixed: number;
+            repairable: number;
+            endOfLife: number;
+            topBarriers: components["schemas"]["BarrierShare"][];
+            records: components["schemas"]["SimilarRecord"][];
+            attribution: string;
+        };
         /** StaffEvent */
         StaffEvent: {
             eventId: string;
@@ -967,7 +1000,7 @@ export interface components {
             barrier: components["schemas"]["BarrierPrediction"] | null;
             safetyWarnings: components["schemas"]["SafetyWarning"][];
             advice: components["schemas"]["Advice"] | null;
-            similarRepairs?: components["schemas"]["repaircore.contracts.analyses.SimilarRepairs"] | null;
+            similarRepairs?: components["schemas"]["SimilarRepairs"] | null;
             partial: boolean;
             missing: components["schemas"]["MissingPart"][];
             modelVersions: {
@@ -1044,30 +1077,6 @@ export interface components {
             /** @enum {unknown} */
             language: "de" | "en" | "fr" | "nl";
         };
-        /**
-         * SimilarRepairs
-         * @description What past repairs of this category did, and the five most like this one.
-         */
-        "repaircore.contracts.analyses.SimilarRepairs": {
-            category: string;
-            recordCount: number;
-            fixed: number;
-            repairable: number;
-            endOfLife: number;
-            topBarriers: components["schemas"]["BarrierShare"][];
-            records: components["schemas"]["SimilarRecord"][];
-            attribution: string;
-        };
-        /**
-         * SimilarRepairs
-         * @description How past repairs like this one ended (SmartRe's neighbours), when the triage had them.
-         */
-        "repaircore.contracts.events.SimilarRepairs": {
-            count: number;
-            fixed: number;
-            repairable: number;
-            endOfLife: number;
-        };
     };
     responses: never;
     parameters: never;
@@ -1120,6 +1129,7 @@ export type RepairUpdate = components['schemas']['RepairUpdate'];
 export type SafetyText = components['schemas']['SafetyText'];
 export type SafetyWarning = components['schemas']['SafetyWarning'];
 export type SimilarRecord = components['schemas']['SimilarRecord'];
+export type SimilarRepairs = components['schemas']['SimilarRepairs'];
 export type StaffEvent = components['schemas']['StaffEvent'];
 export type StaffEventList = components['schemas']['StaffEventList'];
 export type StaffHistoryEntry = components['schemas']['StaffHistoryEntry'];
@@ -1136,8 +1146,6 @@ export type UnadaptedOutcome = components['schemas']['UnadaptedOutcome'];
 export type Upload = components['schemas']['Upload'];
 export type Vocabulary = components['schemas']['Vocabulary'];
 export type WalkInRequest = components['schemas']['WalkInRequest'];
-export type RepaircoreContractsAnalysesSimilarRepairs = components['schemas']['repaircore.contracts.analyses.SimilarRepairs'];
-export type RepaircoreContractsEventsSimilarRepairs = components['schemas']['repaircore.contracts.events.SimilarRepairs'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {
@@ -1334,7 +1342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1361,7 +1369,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1558,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,7 +1594,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1720,7 +1737,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1758,6 +1775,174 @@ export interface operations {
             };
             /** @description If-Match is missing (PreconditionRequired) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingRequest"];
+            };
+        };
+        responses: {
+            /** @description The request with its booking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, booking cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2731,7 +2916,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
