@@ -229,6 +229,32 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
             "annimmt:\n{place}, {address}\n{when}\n\nRepairApp",
         ),
     },
+    "nudge": {
+        "nl": (
+            "Repair café {place} ({when}): {open_count} uitkomsten ontbreken",
+            "Hallo,\n\nVan het repair café in {place} ({when}) hebben {open_count} toestellen "
+            "nog geen uitkomst. Vul ze aan op de samenvattingspagina:\n{summary_url}\n\n"
+            "Elke uitkomst maakt de triage beter.\n\nRepairApp",
+        ),
+        "fr": (
+            "Repair café {place} ({when}) : {open_count} résultats manquent",
+            "Bonjour,\n\nAu repair café de {place} ({when}), {open_count} objets n’ont pas "
+            "encore de résultat. Complétez-les sur la page de synthèse :\n{summary_url}\n\n"
+            "Chaque résultat améliore le triage.\n\nRepairApp",
+        ),
+        "en": (
+            "Repair café {place} ({when}): {open_count} outcomes missing",
+            "Hello,\n\n{open_count} items seen at the repair café in {place} ({when}) have no "
+            "outcome yet. Fill them in on the summary page:\n{summary_url}\n\nEvery outcome "
+            "makes the triage better.\n\nRepairApp",
+        ),
+        "de": (
+            "Repair Café {place} ({when}): {open_count} Ergebnisse fehlen",
+            "Hallo,\n\nim Repair Café in {place} ({when}) haben {open_count} Geräte noch kein "
+            "Ergebnis. Ergänzen Sie sie auf der Übersichtsseite:\n{summary_url}\n\nJedes "
+            "Ergebnis verbessert die Triage.\n\nRepairApp",
+        ),
+    },
 }
 _MESSAGE_LEAD: Final[dict[str, str]] = {
     "nl": "Bericht van de vrijwilliger:",

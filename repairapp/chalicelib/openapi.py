@@ -427,6 +427,46 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             **_errors(400, 404, 409, 412, 413, 415, 428, 503),
         },
     },
+    ("/api/staff/events/{eventId}/items", "GET"): {
+        "summary": "The event's items with their triage and parts/tools hints (prepare, table)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {"200": _json_response("The items", ref(EventItems)), **_errors(404, 503)},
+    },
+    ("/api/staff/events/{eventId}/checkins", "POST"): {
+        "summary": "Check a booked visitor in: the next ticket; the request goes in_repair",
+        "description": "Idempotent: the same request again answers the same ticket",
+        "parameters": [EVENT_ID_PARAMETER],
+        "requestBody": _body(CheckinRequest),
+        "responses": {
+            "200": _json_response("The item with its ticket", ref(EventItem)),
+            **_errors(400, 404, 409, 413, 415, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}/walk-ins", "POST"): {
+        "summary": "A visitor without booking: created and checked in; triage runs afterwards",
+        "parameters": [EVENT_ID_PARAMETER, IDEMPOTENCY_KEY],
+        "requestBody": _body(WalkInRequest),
+        "responses": {
+            "201": _json_response("The item", ref(EventItem), Idempotent_Replayed=REPLAYED),
+            **_errors(400, 404, 409, 413, 415, 422, 503),
+        },
+    },
+    ("/api/staff/repairs/{repairId}/claim", "POST"): {
+        "summary": "Take the item (claimedBy: you), at the version you saw",
+        "parameters": [REPAIR_ID_PARAMETER, IF_MATCH],
+        "responses": {
+            "200": _json_response("The item", ref(EventItem), ETag=ETAG),
+            **_errors(400, 404, 409, 412, 428, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}/summary", "GET"): {
+        "summary": "After the event: seen, outcomes, barriers, items still without outcome",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The summary", ref(EventSummary)),
+            **_errors(404, 503),
+        },
+    },
 }
 
 

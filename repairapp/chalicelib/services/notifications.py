@@ -17,7 +17,7 @@ from repaircore.errors import DomainError
 logger = logging.getLogger(__name__)
 
 
-def _site() -> str | None:
+def site() -> str | None:
     try:
         return resources.site_url()
     except DomainError:  # the configuration store is unreachable: no link to send
@@ -71,12 +71,21 @@ def send_about_event(
     return mailer.send(message)
 
 
+def site_url_or_blank() -> str:
+    return site() or ""
+
+
 def send_booking(item: dict[str, Any], event: dict[str, Any]) -> bool:
     """The booking (or move) confirmation, with the event's .ics link."""
-    site = _site() or ""
-    calendar = f"{site}/api/events/{event['eventId']}/calendar.ics"
+    calendar = f"{site_url_or_blank()}/api/events/{event['eventId']}/calendar.ics"
     return send_about_event("booking", item, event, calendar_url=calendar)
 
 
 def send_booking_cancelled(item: dict[str, Any], event: dict[str, Any] | None) -> bool:
     return send_about_event("booking_cancelled", item, event)
+
+
+def send_follow_up(item: dict[str, Any], after: dict[str, Any] | None) -> bool:
+    """A Repairable item's invitation to the next event that takes its category (sent at the
+    close, from the values read before the contact is erased: there is no later chance)."""
+    return send_about_event("follow_up", {**item, "closedAt": None}, after)
