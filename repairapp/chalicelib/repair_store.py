@@ -179,6 +179,25 @@ class RepairStore:
             condition=("version", 1),
         )
 
+    def mark_once(self, repair_id: str, name: str, at: str) -> bool:
+        """Set ``name`` (e.g. a reminder's "sent") if it is not set yet; False if it was.
+
+        Bookkeeping like ``mark_feedback``: the version is not bumped.
+        """
+        update = {
+            "TableName": self._repairs.name,
+            "Key": serialize_item({"repairId": repair_id}),
+            "UpdateExpression": "SET #m = :at",
+            "ConditionExpression": "attribute_exists(#id) AND attribute_not_exists(#m)",
+            "ExpressionAttributeNames": {"#m": name, "#id": "repairId"},
+            "ExpressionAttributeValues": serialize_item({":at": at}),
+        }
+        try:
+            transact_write(self._client, [{"Update": update}])
+        except TransactionConflict:
+            return False
+        return True
+
     def mark_feedback(self, repair_id: str, status: str, at: str, error: str | None = None) -> bool:
         """Record a send's result and leave the outbox; False if it already left it.
 

@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
+from repaircore.contracts.analyses import SimilarRepairs
 from repaircore.contracts.base import (
     Answer,
     CategoryName,
@@ -184,15 +185,6 @@ class Booking(Answer, kw_only=True):
     ticket: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
 
 
-class SimilarOutcomes(Answer, kw_only=True):
-    """How past repairs like this one ended (SmartRe's neighbours), when the triage had them."""
-
-    count: int
-    fixed: int
-    repairable: int
-    end_of_life: int
-
-
 class EventItem(Answer, kw_only=True):
     """One item at an event: what the prepare sheet and the table show."""
 
@@ -204,7 +196,10 @@ class EventItem(Answer, kw_only=True):
     description: str | msgspec.UnsetType = msgspec.UNSET
     likely_outcome: str | msgspec.UnsetType = msgspec.UNSET
     likely_barrier: str | msgspec.UnsetType = msgspec.UNSET
-    similar_repairs: SimilarOutcomes | msgspec.UnsetType = msgspec.UNSET
+    similar_repairs: (
+        Annotated[SimilarRepairs, msgspec.Meta(description="From the triage, when it had them")]
+        | msgspec.UnsetType
+    ) = msgspec.UNSET
     has_photo: bool
     claimed_by: str | msgspec.UnsetType = msgspec.UNSET
     version: Annotated[int, msgspec.Meta(ge=1)]

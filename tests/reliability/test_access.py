@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from localaws.stack import LocalStack
+from repaircore.vocabulary import PRODUCT_CATEGORIES
 from tests.reliability.conftest import DESCRIPTION, RepairApp, SmartRe, new_key, repair_body
 from tests.support.http import call
 
@@ -94,7 +95,7 @@ EVENT_BODY = {
     "startsAt": _STARTS.isoformat(),
     "endsAt": (_STARTS + timedelta(hours=3)).isoformat(),
     "capacity": 20,
-    "categories": ["Kettle", "Lamp"],
+    "categories": list(PRODUCT_CATEGORIES),  # whatever the triage makes of the kettle
     "skills": ["electrical"],
 }
 OK = {caller: (200, None) for caller in CALLERS}
@@ -158,6 +159,35 @@ REPAIRAPP_ROUTES = [
         "GET /api/repairs/{repairId} (its own token)",
         lambda w, c: ("GET", f"/api/repairs/{w.repair_id}?token={w.token}", None),
         OK,
+    ),
+    # A booking is changed with the request's own token only (the table's event is far ahead).
+    Route(
+        "PUT /api/repairs/{repairId}/booking (its own token)",
+        lambda w, c: (
+            "PUT",
+            f"/api/repairs/{w.repair_id}/booking?token={w.token}",
+            {"eventId": w.event_id},
+        ),
+        OK,
+    ),
+    Route(
+        "PUT /api/repairs/{repairId}/booking (another request's token)",
+        lambda w, c: (
+            "PUT",
+            f"/api/repairs/{w.repair_id}/booking?token={w.other_token}",
+            {"eventId": w.event_id},
+        ),
+        {caller: NOT_FOUND for caller in CALLERS},
+    ),
+    Route(
+        "DELETE /api/repairs/{repairId}/booking (its own token)",
+        lambda w, c: ("DELETE", f"/api/repairs/{w.repair_id}/booking?token={w.token}", None),
+        OK,
+    ),
+    Route(
+        "DELETE /api/repairs/{repairId}/booking (no token)",
+        lambda w, c: ("DELETE", f"/api/repairs/{w.repair_id}/booking", None),
+        {caller: NOT_FOUND for caller in CALLERS},
     ),
     Route(
         "POST /api/staff/sessions",
@@ -242,6 +272,45 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("PATCH", f"/api/staff/events/{w.event_id}", {"place": "De Zaal"}),
         {**STAFF_ONLY, "repairer": (403, "Forbidden")},
     ),
+    # The event's day: every staff role. The check-in names a request booked elsewhere (404);
+    # the claim is sent at version 1 of a request that moved on (412): neither changes anything.
+    Route(
+        "GET /api/staff/events/{eventId}/items",
+        lambda w, c: ("GET", f"/api/staff/events/{w.event_id}/items", None),
+        STAFF_ONLY,
+    ),
+    Route(
+        "POST /api/staff/events/{eventId}/checkins",
+        lambda w, c: (
+            "POST",
+            f"/api/staff/events/{w.event_id}/checkins",
+            {"repairId": "rp_" + "N" * 22},
+        ),
+        {
+            **STAFF_ONLY,
+            "repairer": (404, "NoSuchBooking"),
+            "coordinator": (404, "NoSuchBooking"),
+        },
+    ),
+    Route(
+        "POST /api/staff/events/{eventId}/walk-ins",
+        lambda w, c: (
+            "POST",
+            f"/api/staff/events/{w.event_id}/walk-ins",
+            {"description": "Lamp flickers", "productCategory": "Lamp", "language": "nl"},
+        ),
+        {**STAFF_ONLY, "repairer": (201, None), "coordinator": (201, None)},
+    ),
+    Route(
+        "POST /api/staff/repairs/{repairId}/claim",
+        lambda w, c: ("POST", f"/api/staff/repairs/{w.repair_id}/claim", None),
+        STAFF_ONLY,
+    ),
+    Route(
+        "GET /api/staff/events/{eventId}/summary",
+        lambda w, c: ("GET", f"/api/staff/events/{w.event_id}/summary", None),
+        STAFF_ONLY,
+    ),
 ]
 
 SERVICE_ONLY = {
@@ -322,7 +391,7 @@ def test_repairapp_answers_each_caller_as_the_table_says(
 ) -> None:
     method, path, body = route.request(world, caller)
     headers = {**world.headers[caller]}
-    if method == "DELETE" and caller in ("repairer", "coordinator"):
+    if method == "DELETE" and caller in ("repairer", "coordinator") and "/booking" not in path:
         headers = repairapp.sign_in(caller)
     # The table writes a tracking token as "?token=" for brevity; it travels in its header.
     path, _, token = path.partition("?token=")
@@ -331,9 +400,12 @@ def test_repairapp_answers_each_caller_as_the_table_says(
     path, _, analysis_token = path.partition("?analysisToken=")
     if analysis_token:
         headers["X-Analysis-Token"] = analysis_token
-    if method == "PATCH":
-        headers["If-Match"] = "1"
-    if path in ("/api/triage", "/api/repairs") and method == "POST":
+    if method == "PATCH" or path.endswith("/claim"):
+        headers["If-Match"] = headers.get("If-Match", "1")
+    if path.endswith("/claim") and caller in ("repairer", "coordinator"):
+        version = repairapp.get(f"/api/staff/repairs/{world.repair_id}", **headers).json
+        headers["If-Match"] = str(version["version"])
+    if (path in ("/api/triage", "/api/repairs") or path.endswith("/walk-ins")) and method == "POST":
         headers["Idempotency-Key"] = new_key("acc")
 
     reply = repairapp.call(method, path, body, **headers)

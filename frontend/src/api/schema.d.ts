@@ -131,6 +131,24 @@ export interface paths {
         patch: operations["patchRepairsByRepairId"];
         trace?: never;
     };
+    "/api/repairs/{repairId}/booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Book a seat at an event for the request, or move it there (its token) */
+        put: operations["putRepairsByRepairIdBooking"];
+        post?: never;
+        /** Cancel the request's booking; the seat is free again (its token) */
+        delete: operations["deleteRepairsByRepairIdBooking"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/sessions": {
         parameters: {
             query?: never;
@@ -371,6 +389,106 @@ export interface paths {
         patch: operations["patchStaffEventsByEventId"];
         trace?: never;
     };
+    "/api/staff/events/{eventId}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event's items with their triage and parts/tools hints (prepare, table)
+         * @description Roles: coordinator, repairer
+         */
+        get: operations["getStaffEventsByEventIdItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a booked visitor in: the next ticket; the request goes in_repair
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffEventsByEventIdCheckins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/walk-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visitor without booking: created and checked in; triage runs afterwards
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffEventsByEventIdWalk-ins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/repairs/{repairId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the item (claimedBy: you), at the version you saw
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffRepairsByRepairIdClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * After the event: seen, outcomes, barriers, items still without outcome
+         * @description Roles: coordinator, repairer
+         */
+        get: operations["getStaffEventsByEventIdSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -601,7 +719,8 @@ export interface components {
             description?: string;
             likelyOutcome?: string;
             likelyBarrier?: string;
-            similarRepairs?: components["schemas"]["SimilarOutcomes"];
+            /** @description From the triage, when it had them */
+            similarRepairs?: components["schemas"]["SimilarRepairs"];
             hasPhoto: boolean;
             claimedBy?: string;
             version: number;
@@ -822,16 +941,6 @@ export interface components {
             translations?: {
                 [key: string]: components["schemas"]["SafetyText"];
             };
-        };
-        /**
-         * SimilarOutcomes
-         * @description How past repairs like this one ended (SmartRe's neighbours), when the triage had them.
-         */
-        SimilarOutcomes: {
-            count: number;
-            fixed: number;
-            repairable: number;
-            endOfLife: number;
         };
         /**
          * SimilarRecord
@@ -1119,7 +1228,6 @@ export type RepairSummary = components['schemas']['RepairSummary'];
 export type RepairUpdate = components['schemas']['RepairUpdate'];
 export type SafetyText = components['schemas']['SafetyText'];
 export type SafetyWarning = components['schemas']['SafetyWarning'];
-export type SimilarOutcomes = components['schemas']['SimilarOutcomes'];
 export type SimilarRecord = components['schemas']['SimilarRecord'];
 export type SimilarRepairs = components['schemas']['SimilarRepairs'];
 export type StaffEvent = components['schemas']['StaffEvent'];
@@ -1334,7 +1442,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1361,7 +1469,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1658,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1577,7 +1694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1720,7 +1837,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1758,6 +1875,174 @@ export interface operations {
             };
             /** @description If-Match is missing (PreconditionRequired) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingRequest"];
+            };
+        };
+        responses: {
+            /** @description The request with its booking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, booking cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2731,7 +3016,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2769,6 +3054,446 @@ export interface operations {
             };
             /** @description If-Match is missing (PreconditionRequired) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaffEventsByEventIdItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItems"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postStaffEventsByEventIdCheckins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinRequest"];
+            };
+        };
+        responses: {
+            /** @description The item with its ticket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "postStaffEventsByEventIdWalk-ins": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description One per user action: a retry with the same body returns the first result */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalkInRequest"];
+            };
+        };
+        responses: {
+            /** @description The item */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer to an earlier request with this key */
+                    "Idempotent-Replayed"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postStaffRepairsByRepairIdClaim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being changed (3 or "3"); missing: 428, stale: 412 */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    /** @description The version, quoted ("3"): send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The version in If-Match is stale (PreconditionFailed) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match is missing (PreconditionRequired) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaffEventsByEventIdSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSummary"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

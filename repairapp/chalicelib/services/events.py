@@ -66,7 +66,8 @@ def _place_fields(postcode: str) -> dict[str, Any]:
 
 
 # --- coordinators -----------------------------------------------------------------------------
-def create_event(body: dict[str, Any]) -> dict[str, Any]:
+def create_event(body: dict[str, Any], created_by: str | None = None) -> dict[str, Any]:
+    """A new event; ``created_by`` (the coordinator's username) gets the outcomes nudge."""
     declared = decode(body, EventInput)
     now = datetime.now(UTC)
     starts = event_rules.parse_time(declared.starts_at, "startsAt")
@@ -92,6 +93,7 @@ def create_event(body: dict[str, Any]) -> dict[str, Any]:
         "version": 1,
         "createdAt": stamp,
         "updatedAt": stamp,
+        "createdBy": created_by,
     }
     resources.events().create(item)
     logger.info("event %s created", item["eventId"])
@@ -177,6 +179,16 @@ def list_coming_events(
     if origin is not None:
         found.sort(key=lambda entry: (entry[0] or 0.0, str(entry[1]["startsUtc"])))
     return {"items": [event_rules.public_view(item, distance) for distance, item in found]}
+
+
+def next_event_for(category: str | None, after: str, excluding: str) -> dict[str, Any] | None:
+    """The soonest event starting after ``after`` (UTC text) that takes ``category``."""
+    for item in resources.events().all():  # soonest first
+        if item["eventId"] == excluding or str(item["startsUtc"]) <= after:
+            continue
+        if category is None or category in item.get("categories", []):
+            return item
+    return None
 
 
 def get_event(event_id: str) -> dict[str, Any]:

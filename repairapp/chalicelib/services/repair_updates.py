@@ -158,7 +158,20 @@ def update_repair(repair_id: str, if_match: str | None, body: dict[str, Any]) ->
     # From the item as it was: closing has just erased the contact details, so this is the
     # last mail the visitor gets.
     notifications.send_status_change(item, update.status.value, update.public_message)
+    if update.status is Status.REPAIRABLE and item.get("eventId"):
+        _invite_to_next_event(item, updated)
     return staff_view(feedback.deliver(updated))
+
+
+def _invite_to_next_event(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Repairable at a repair café: invite the visitor to the next one that takes the item."""
+    from chalicelib.services.events import next_event_for
+
+    next_event = next_event_for(
+        after.get("productCategory"), timestamp(), excluding=str(before["eventId"])
+    )
+    if next_event is not None:
+        notifications.send_follow_up(before, next_event)
 
 
 def _changes(item: dict[str, Any], update: RepairUpdate) -> tuple[dict[str, Any], list[str]]:
