@@ -118,7 +118,7 @@ def walk(
     expect(page.locator("#impact-title")).to_be_visible()
     shots.append(save(page, out, f"{language}-6-staff-stats"))
     page.goto(f"{base}/staff/advice")
-    expect(page.locator("#advice-category")).to_be_visible()
+    expect(page.locator("#advice-category")).to_be_visible(timeout=20_000)
     page.select_option("#advice-category", "laptop")
     shots.append(save(page, out, f"{language}-7-staff-advice"))
 

@@ -357,6 +357,7 @@ const de: MessageSchema = {
     full: 'Ausgebucht',
     distance: '{km} km entfernt',
     takes: 'Gegenstände',
+    categoriesCount: '{count} Arten von Gegenständen',
     skillsLabel: 'Ehrenamtliche für',
     skill: {
       electrical: 'Elektrik',

@@ -359,6 +359,7 @@ const en = {
     full: 'Full',
     distance: '{km} km away',
     takes: 'Items',
+    categoriesCount: '{count} kinds of item',
     skillsLabel: 'Volunteers for',
     skill: {
       electrical: 'electrical',

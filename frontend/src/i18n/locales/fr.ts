@@ -357,6 +357,7 @@ const fr: MessageSchema = {
     full: 'Complet',
     distance: 'à {km} km',
     takes: 'Objets',
+    categoriesCount: '{count} types d’objets',
     skillsLabel: 'Bénévoles pour',
     skill: {
       electrical: 'électrique',

@@ -357,6 +357,7 @@ const nl: MessageSchema = {
     full: 'Volzet',
     distance: 'op {km} km',
     takes: 'Voorwerpen',
+    categoriesCount: '{count} soorten voorwerpen',
     skillsLabel: 'Vrijwilligers voor',
     skill: {
       electrical: 'elektrisch',
