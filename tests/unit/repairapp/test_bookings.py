@@ -274,3 +274,20 @@ def test_a_booking_body_of_the_wrong_type_is_400(
 
     assert response.status_code == 400
     assert response.json_body["Code"] == "InvalidType"
+
+
+def test_closing_a_booked_request_gives_its_seat_back(
+    client: Client,
+    origin: dict[str, str],
+    coordinator: dict[str, str],
+    plan: Callable[..., dict[str, Any]],
+    request_repair: Callable[..., Any],
+    patch_repair: Callable[..., Any],
+) -> None:
+    event = plan(capacity=1)
+    created = request_repair(event["eventId"]).json_body
+
+    assert patch_repair(created["repairId"], status="cancelled").status_code == 200
+
+    assert staff_event(client, coordinator, event["eventId"])["booked"] == 0
+    assert track(client, origin, created).json_body["booking"]["status"] == "cancelled"
