@@ -36,6 +36,8 @@ def parse_time(value: str, field: str) -> datetime:
         raise InvalidInput(f"{field} is not a date and time", code="InvalidTime") from exc
     if moment.tzinfo is None:
         raise InvalidInput(f"{field} needs its UTC offset", code="InvalidTime")
+    if not 2000 <= moment.year <= 2100:  # also keeps time-zone arithmetic far from year 1/9999
+        raise InvalidInput(f"{field} is not a date of this century", code="InvalidTime")
     return moment
 
 

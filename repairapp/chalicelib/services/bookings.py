@@ -116,6 +116,8 @@ def cancel(item: dict[str, Any]) -> dict[str, Any]:
     """Cancel the request's booking (its seat is released); the new request."""
     for attempt in range(1, _ATTEMPTS + 1):
         booking = item.get("booking") or {}
+        if Status(item["status"]) in CLOSED:
+            raise Conflict("this request is closed: its booking cannot change", code="RepairClosed")
         if booking.get("status") in (None, CANCELLED) or not item.get("eventId"):
             return item  # nothing to cancel: a repeated DELETE changes nothing
         _check_changeable(item)

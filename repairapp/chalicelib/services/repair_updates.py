@@ -150,8 +150,14 @@ def update_repair(repair_id: str, if_match: str | None, body: dict[str, Any]) ->
             code="InvalidTransition",
         )
     changes, remove = _changes(item, update)
+    extra = []
+    booking = item.get("booking") or {}
+    if update.status in CLOSED and booking.get("status") == "booked" and item.get("eventId"):
+        # Closed before the event: the seat goes back (the tracking page says "cancelled").
+        changes["booking"] = {**booking, "status": "cancelled", "cancelledAt": changes["updatedAt"]}
+        extra.append(resources.events().release_seat(str(item["eventId"])))
     try:
-        updated = store.update(item, changes, remove=remove)
+        updated = store.update(item, changes, remove=remove, extra=extra)
     except VersionConflict as exc:
         raise _stale(version) from exc
     logger.info("repair request %s: %s -> %s", repair_id, current.value, update.status.value)

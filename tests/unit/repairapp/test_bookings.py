@@ -274,3 +274,39 @@ def test_a_booking_body_of_the_wrong_type_is_400(
 
     assert response.status_code == 400
     assert response.json_body["Code"] == "InvalidType"
+
+
+def test_closing_a_booked_request_gives_its_seat_back(
+    client: Client,
+    origin: dict[str, str],
+    coordinator: dict[str, str],
+    plan: Callable[..., dict[str, Any]],
+    request_repair: Callable[..., Any],
+    patch_repair: Callable[..., Any],
+) -> None:
+    event = plan(capacity=1)
+    created = request_repair(event["eventId"]).json_body
+
+    assert patch_repair(created["repairId"], status="cancelled").status_code == 200
+
+    assert staff_event(client, coordinator, event["eventId"])["booked"] == 0
+    assert track(client, origin, created).json_body["booking"]["status"] == "cancelled"
+
+
+def test_booking_the_same_event_again_changes_nothing(
+    client: Client,
+    origin: dict[str, str],
+    coordinator: dict[str, str],
+    plan: Callable[..., dict[str, Any]],
+    request_repair: Callable[..., Any],
+) -> None:
+    event = plan()
+    created = request_repair(event["eventId"]).json_body
+    headers = {**origin, "X-Tracking-Token": created["trackingToken"]}
+    path = f"/api/repairs/{created['repairId']}/booking"
+
+    again = client.http.put(path, headers=headers, body=json.dumps({"eventId": event["eventId"]}))
+
+    assert again.status_code == 200
+    assert again.json_body["booking"]["status"] == "booked"
+    assert staff_event(client, coordinator, event["eventId"])["booked"] == 1

@@ -238,3 +238,25 @@ def test_the_summary_counts_outcomes_barriers_and_open_items(
     assert summary["barriers"] == {"Spare parts not available": 1}
     assert sorted(summary["openItems"]) == sorted([second["repairId"], walked["repairId"]])
     assert summary["event"]["checkedIn"] == 3
+
+
+def test_a_walk_in_key_reused_with_another_body_is_422(
+    client: Client, repairer: dict[str, str], event_with_bookings: Any, background: list[str]
+) -> None:
+    event, _ = event_with_bookings
+    path = f"/api/staff/events/{event['eventId']}/walk-ins"
+    key = new_key()
+    first = client.http.post(
+        path, headers={**repairer, "Idempotency-Key": key}, body=json.dumps(WALK_IN)
+    )
+
+    other = client.http.post(
+        path,
+        headers={**repairer, "Idempotency-Key": key},
+        body=json.dumps({**WALK_IN, "description": "Another lamp entirely"}),
+    )
+
+    assert first.status_code == 201
+    assert other.status_code == 422
+    assert other.json_body["Code"] == "IdempotencyKeyReused"
+    assert len(background) == 1
