@@ -22,6 +22,10 @@ const EVENT_ERROR_CODES = new Set([
   'AlreadyCheckedIn',
   'CapacityBelowBookings',
   'InvalidPostcode',
+  'NoSuchBooking',
+  'BookingCancelled',
+  'EventInPast',
+  'EndsBeforeStarts',
 ])
 
 export function describeError(error: unknown): ErrorText {

@@ -98,3 +98,13 @@ describe('the table', () => {
     expect(ticketLabel(undefined)).toBeNull()
   })
 })
+
+describe("the event routes' errors", () => {
+  it('are told in their own words, not as a generic conflict', async () => {
+    const { describeError } = await import('../../src/lib/errors')
+    const { ApiError } = await import('../../src/api/client')
+    expect(describeError(new ApiError('conflict', 409, 'EventFull', '')).key).toBe('events.errors.EventFull')
+    expect(describeError(new ApiError('invalidInput', 422, 'CategoryNotAccepted', '')).key).toBe('events.errors.CategoryNotAccepted')
+    expect(describeError(new ApiError('conflict', 409, 'InvalidTransition', '')).key).toBe('errors.conflict')
+  })
+})

@@ -399,6 +399,10 @@ const de: MessageSchema = {
       AlreadyCheckedIn: 'Sie sind schon angemeldet: die Buchung kann sich nicht mehr ändern.',
       CapacityBelowBookings: 'Es haben mehr Personen gebucht, als es Plätze gäbe.',
       InvalidPostcode: 'Geben Sie eine belgische Postleitzahl ein: vier Ziffern von 1000 bis 9992.',
+      NoSuchBooking: 'Diese Person hat keine Buchung in diesem Repair-Café.',
+      BookingCancelled: 'Diese Buchung wurde storniert.',
+      EventInPast: 'Ein Repair-Café muss in der Zukunft beginnen.',
+      EndsBeforeStarts: 'Das Ende muss nach dem Beginn liegen.',
     },
   },
   eventStaff: {

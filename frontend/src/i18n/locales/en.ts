@@ -401,6 +401,10 @@ const en = {
       AlreadyCheckedIn: 'You are already checked in: the booking cannot change any more.',
       CapacityBelowBookings: 'More people have booked than this number of places.',
       InvalidPostcode: 'Enter a Belgian postcode: four digits from 1000 to 9992.',
+      NoSuchBooking: 'This visitor has no booking at this repair café.',
+      BookingCancelled: 'This booking was cancelled.',
+      EventInPast: 'A repair café must start in the future.',
+      EndsBeforeStarts: 'The end must be after the start.',
     },
   },
   eventStaff: {

@@ -399,6 +399,10 @@ const fr: MessageSchema = {
       AlreadyCheckedIn: 'Vous avez déjà été accueilli : la réservation ne peut plus changer.',
       CapacityBelowBookings: 'Plus de personnes ont réservé que ce nombre de places.',
       InvalidPostcode: 'Entrez un code postal belge : quatre chiffres de 1000 à 9992.',
+      NoSuchBooking: 'Ce visiteur n’a pas de réservation dans ce repair café.',
+      BookingCancelled: 'Cette réservation a été annulée.',
+      EventInPast: 'Un repair café doit commencer dans le futur.',
+      EndsBeforeStarts: 'La fin doit suivre le début.',
     },
   },
   eventStaff: {

@@ -399,6 +399,10 @@ const nl: MessageSchema = {
       AlreadyCheckedIn: 'Je bent al aangemeld: de reservatie kan niet meer veranderen.',
       CapacityBelowBookings: 'Er hebben meer mensen gereserveerd dan dit aantal plaatsen.',
       InvalidPostcode: 'Geef een Belgische postcode: vier cijfers van 1000 tot 9992.',
+      NoSuchBooking: 'Deze bezoeker heeft geen reservatie in dit repair café.',
+      BookingCancelled: 'Deze reservatie is geannuleerd.',
+      EventInPast: 'Een repair café moet in de toekomst beginnen.',
+      EndsBeforeStarts: 'Het einde moet na het begin liggen.',
     },
   },
   eventStaff: {
