@@ -148,6 +148,12 @@ def test_a_repair_cafe_from_booking_to_the_export(
     assert repairer.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     screenshot(repairer, "31-table-mode-phone")
 
+    # ...and adds a walk-in (no photo): checked in at once with the next ticket
+    repairer.get_by_test_id("walk-in-open").click()
+    repairer.get_by_label("What is the problem?").fill("The zip of my jacket is broken")
+    repairer.get_by_role("button", name="Add and check in").click()
+    expect(repairer.get_by_test_id("table-status")).to_have_text("Walk-in added: ticket 2.")
+
     # Then the visitor's tracking page, reloaded, shows the outcome and the checked-in booking
     visitor.reload()
     expect(visitor.get_by_test_id("tracking-status")).to_have_text("End of life")
@@ -163,6 +169,12 @@ def test_a_repair_cafe_from_booking_to_the_export(
     assert len(ours) == 1, [row["group_identifier"] for row in rows]
     assert ours[0]["event_date"] == day.isoformat()
     assert ours[0]["repair_status"] == "End of life"
+
+    # ...and the summary counts both items, one ended as End of life with its barrier
+    desktop.goto(site.url(f"/staff/events/{event_id}/summary"))
+    expect(desktop.get_by_test_id("summary-seen")).to_have_text("2")
+    expect(desktop.get_by_test_id("summary-end-of-life")).to_have_text("1")
+    expect(desktop.get_by_text("Spare parts not available")).to_be_visible()
 
     visitor_context.close()
     repairer_context.close()
