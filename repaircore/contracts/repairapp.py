@@ -115,7 +115,9 @@ class TrackedRepair(Answer, kw_only=True):
     analysis: Analysis | None
     created_at: Timestamp
     updated_at: Timestamp
-    booking: Booking | None = None
+    # Always sent by the tracking route (null: no booking); not by the staff views. No default
+    # in the document: the SPA's generated types would make it required everywhere.
+    booking: Booking | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ContactDetails(Answer, kw_only=True):

@@ -1028,8 +1028,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            /** @default null */
-            booking: components["schemas"]["Booking"] | null;
+            booking?: components["schemas"]["Booking"] | null;
             contact: components["schemas"]["ContactDetails"] | null;
             postcode: string;
             version: number;
@@ -1085,8 +1084,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            /** @default null */
-            booking: components["schemas"]["Booking"] | null;
+            booking?: components["schemas"]["Booking"] | null;
         };
         /**
          * TriageAnswer
