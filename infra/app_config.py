@@ -72,6 +72,7 @@ def repairapp_environment(stage: Stage, smartre_url: str | None) -> dict[str, st
         "IDEMPOTENCY_TABLE_NAME": stage.repairapp_idempotency_table.name,
         "STATS_TABLE_NAME": stage.repairapp_stats_table.name,
         "ACCESS_TABLE_NAME": stage.repairapp_access_table.name,
+        "EVENTS_TABLE_NAME": stage.repairapp_events_table.name,
         "CONFIG_PARAMETER_PATH": parameter_path(stage),
         # Proxies after CloudFront that append to X-Forwarded-For: API Gateway on AWS; none
         # locally, where the CloudFront emulator talks to `chalice local` directly.

@@ -184,7 +184,19 @@ class Stage:
                 # The outbox: closed requests whose outcome SmartRe has not confirmed yet. Sparse:
                 # an item leaves it when ``feedbackDue`` is removed after the send.
                 GlobalIndex("feedback-due", partition="feedbackDue", sort="closedAt"),
+                # The items of one repair-café event (sparse: only requests with an eventId).
+                GlobalIndex("by-event", partition="eventId", sort="createdAt"),
             ),
+        )
+
+    @property
+    def repairapp_events_table(self) -> TableSpec:
+        # Repair-café events; each holds its seat and ticket counters, which bookings change in
+        # the same transaction as the request (docs/events.md).
+        return TableSpec(
+            name=f"{self.prefix}-events",
+            partition="eventId",
+            indexes=(GlobalIndex("by-start", partition="kind", sort="startsUtc"),),
         )
 
     @property
@@ -215,6 +227,7 @@ class Stage:
             self.repairapp_idempotency_table,
             self.repairapp_stats_table,
             self.repairapp_access_table,
+            self.repairapp_events_table,
         )
 
     # secrets

@@ -303,5 +303,6 @@ def _invalid(message: str, model: type[msgspec.Struct]) -> InvalidInput:
             field = f"{path}.{named}" if path else named
         break
     if code in _SPECIFIC:
-        code = getattr(model, "error_codes", {}).get(field, code)
+        # A list's items share their field's Code ("skills[2]" → "skills").
+        code = getattr(model, "error_codes", {}).get(re.sub(r"\[\d+\]$", "", field), code)
     return InvalidInput(f"{field or 'body'}: {detail}", code=code)

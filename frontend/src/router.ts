@@ -46,6 +46,12 @@ export const router = createRouter({
       meta: { titleKey: 'tracking.title' },
     },
     {
+      path: '/events',
+      name: 'events',
+      component: () => import('./views/EventsView.vue'),
+      meta: { titleKey: 'events.title' },
+    },
+    {
       path: '/staff/sign-in',
       name: 'staff-sign-in',
       component: () => import('./views/staff/StaffSignInView.vue'),
@@ -75,6 +81,33 @@ export const router = createRouter({
       name: 'staff-advice',
       component: () => import('./views/staff/StaffAdviceView.vue'),
       meta: { titleKey: 'staff.adviceTitle', staff: true },
+    },
+    {
+      path: '/staff/events',
+      name: 'staff-events',
+      component: () => import('./views/staff/StaffEventsView.vue'),
+      meta: { titleKey: 'eventStaff.listTitle', staff: true },
+    },
+    {
+      path: '/staff/events/:eventId/prepare',
+      name: 'staff-event-prepare',
+      component: () => import('./views/staff/StaffEventPrepareView.vue'),
+      props: true,
+      meta: { titleKey: 'eventStaff.prepareTitle', staff: true },
+    },
+    {
+      path: '/staff/events/:eventId/table',
+      name: 'staff-event-table',
+      component: () => import('./views/staff/StaffEventTableView.vue'),
+      props: true,
+      meta: { titleKey: 'eventStaff.tableTitle', staff: true },
+    },
+    {
+      path: '/staff/events/:eventId/summary',
+      name: 'staff-event-summary',
+      component: () => import('./views/staff/StaffEventSummaryView.vue'),
+      props: true,
+      meta: { titleKey: 'eventStaff.summaryTitle', staff: true },
     },
     {
       path: '/:pathMatch(.*)*',

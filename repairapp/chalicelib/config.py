@@ -20,6 +20,7 @@ _NAMES = {
     "idempotency_table": "IDEMPOTENCY_TABLE_NAME",
     "stats_table": "STATS_TABLE_NAME",
     "access_table": "ACCESS_TABLE_NAME",
+    "events_table": "EVENTS_TABLE_NAME",
     "smartre_api_url": "SMARTRE_API_URL",
     "parameter_path": "CONFIG_PARAMETER_PATH",
 }
@@ -40,6 +41,7 @@ class Settings:
     idempotency_table: str
     stats_table: str
     access_table: str
+    events_table: str
     smartre_api_url: str
     parameter_path: str
     # How many proxies after CloudFront append to X-Forwarded-For (1: API Gateway on AWS).

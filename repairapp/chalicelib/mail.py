@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -125,6 +126,135 @@ TEMPLATES: Final[dict[str, dict[str, tuple[str, str]]]] = {
             "Mail).\n\nRepairApp",
         ),
     },
+    # Repair-café events (docs/events.md): {place}, {address}, {when}, {calendar_url}.
+    "booking": {
+        "nl": (
+            "Je plaats in het repair café: {when}",
+            "Hallo {name},\n\nJe hebt een plaats in het repair café:\n{place}, {address}\n"
+            "{when}\n\nZet het in je agenda: {calendar_url}\nVerplaatsen of annuleren kan op je "
+            "volgpagina (de link uit onze eerste mail).\n\nRepairApp",
+        ),
+        "fr": (
+            "Votre place au repair café : {when}",
+            "Bonjour {name},\n\nVotre place au repair café est réservée :\n{place}, {address}\n"
+            "{when}\n\nAjoutez-le à votre agenda : {calendar_url}\nPour déplacer ou annuler, "
+            "passez par votre page de suivi (le lien de notre premier message).\n\nRepairApp",
+        ),
+        "en": (
+            "Your place at the repair café: {when}",
+            "Hello {name},\n\nYou have a place at the repair café:\n{place}, {address}\n"
+            "{when}\n\nAdd it to your calendar: {calendar_url}\nTo move or cancel it, use your "
+            "tracking page (the link in our first mail).\n\nRepairApp",
+        ),
+        "de": (
+            "Ihr Platz im Repair Café: {when}",
+            "Hallo {name},\n\nIhr Platz im Repair Café ist reserviert:\n{place}, {address}\n"
+            "{when}\n\nIn den Kalender: {calendar_url}\nVerschieben oder absagen können Sie "
+            "auf Ihrer Verfolgungsseite (der Link aus unserer ersten Mail).\n\nRepairApp",
+        ),
+    },
+    "booking_cancelled": {
+        "nl": (
+            "Je plaats in het repair café is geannuleerd",
+            "Hallo {name},\n\nJe plaats in het repair café van {when} ({place}) is "
+            "geannuleerd. Je aanvraag blijft open: kies een andere datum op je volgpagina.\n\n"
+            "RepairApp",
+        ),
+        "fr": (
+            "Votre place au repair café est annulée",
+            "Bonjour {name},\n\nVotre place au repair café du {when} ({place}) est annulée. "
+            "Votre demande reste ouverte : choisissez une autre date sur votre page de suivi."
+            "\n\nRepairApp",
+        ),
+        "en": (
+            "Your place at the repair café is cancelled",
+            "Hello {name},\n\nYour place at the repair café of {when} ({place}) is cancelled. "
+            "Your request stays open: pick another date on your tracking page.\n\nRepairApp",
+        ),
+        "de": (
+            "Ihr Platz im Repair Café ist storniert",
+            "Hallo {name},\n\nIhr Platz im Repair Café am {when} ({place}) ist storniert. Ihre "
+            "Anfrage bleibt offen: wählen Sie auf Ihrer Verfolgungsseite einen anderen Termin."
+            "\n\nRepairApp",
+        ),
+    },
+    "reminder": {
+        "nl": (
+            "Morgen repair café: {when}",
+            "Hallo {name},\n\nMorgen is het repair café waar je een plaats hebt:\n{place}, "
+            "{address}\n{when}\n\nNeem je toestel mee (en de lader, als het er een heeft)."
+            "\nKan je niet komen? Annuleer op je volgpagina, dan krijgt iemand anders je plaats."
+            "\n\nRepairApp",
+        ),
+        "fr": (
+            "Demain, repair café : {when}",
+            "Bonjour {name},\n\nC’est demain, le repair café où vous avez une place :\n"
+            "{place}, {address}\n{when}\n\nApportez votre appareil (et son chargeur s’il en a "
+            "un).\nEmpêché ? Annulez sur votre page de suivi : quelqu’un d’autre aura votre place."
+            "\n\nRepairApp",
+        ),
+        "en": (
+            "Tomorrow: repair café, {when}",
+            "Hello {name},\n\nTomorrow is the repair café where you have a place:\n{place}, "
+            "{address}\n{when}\n\nBring your item (and its charger, if it has one).\nCannot "
+            "come? Cancel on your tracking page so someone else gets your place.\n\nRepairApp",
+        ),
+        "de": (
+            "Morgen: Repair Café, {when}",
+            "Hallo {name},\n\nmorgen ist das Repair Café, in dem Sie einen Platz haben:\n"
+            "{place}, {address}\n{when}\n\nBringen Sie Ihr Gerät mit (und das Ladegerät, falls "
+            "es eines hat).\nVerhindert? Sagen Sie auf Ihrer Verfolgungsseite ab, dann bekommt "
+            "jemand anderes den Platz.\n\nRepairApp",
+        ),
+    },
+    "follow_up": {
+        "nl": (
+            "Je toestel is herstelbaar: kom terug naar het repair café",
+            "Hallo {name},\n\nJe toestel bleek herstelbaar. Het volgende repair café dat het "
+            "aanneemt:\n{place}, {address}\n{when}\n\nRepairApp",
+        ),
+        "fr": (
+            "Votre appareil est réparable : revenez au repair café",
+            "Bonjour {name},\n\nVotre appareil est réparable. Le prochain repair café qui "
+            "l’accepte :\n{place}, {address}\n{when}\n\nRepairApp",
+        ),
+        "en": (
+            "Your item is repairable: come back to the repair café",
+            "Hello {name},\n\nYour item turned out to be repairable. The next repair café that "
+            "takes it:\n{place}, {address}\n{when}\n\nRepairApp",
+        ),
+        "de": (
+            "Ihr Gerät ist reparierbar: kommen Sie wieder ins Repair Café",
+            "Hallo {name},\n\nIhr Gerät ist reparierbar. Das nächste Repair Café, das es "
+            "annimmt:\n{place}, {address}\n{when}\n\nRepairApp",
+        ),
+    },
+    "nudge": {
+        "nl": (
+            "Repair café {place} ({when}): {open_count} uitkomsten ontbreken",
+            "Hallo,\n\nVan het repair café in {place} ({when}) hebben {open_count} toestellen "
+            "nog geen uitkomst. Vul ze aan op de samenvattingspagina:\n{summary_url}\n\n"
+            "Elke uitkomst maakt de triage beter.\n\nRepairApp",
+        ),
+        "fr": (
+            "Repair café {place} ({when}) : {open_count} résultats manquent",
+            "Bonjour,\n\nAu repair café de {place} ({when}), {open_count} objets n’ont pas "
+            "encore de résultat. Complétez-les sur la page de synthèse :\n{summary_url}\n\n"
+            "Chaque résultat améliore le triage.\n\nRepairApp",
+        ),
+        "en": (
+            "Repair café {place} ({when}): {open_count} outcomes missing",
+            "Hello,\n\n{open_count} items seen at the repair café in {place} ({when}) have no "
+            "outcome yet. Fill them in on the summary page:\n{summary_url}\n\nEvery outcome "
+            "makes the triage better.\n\nRepairApp",
+        ),
+        "de": (
+            "Repair Café {place} ({when}): {open_count} Ergebnisse fehlen",
+            "Hallo,\n\nim Repair Café in {place} ({when}) haben {open_count} Geräte noch kein "
+            "Ergebnis. Ergänzen Sie sie auf der Übersichtsseite:\n{summary_url}\n\nJedes "
+            "Ergebnis verbessert die Triage.\n\nRepairApp",
+        ),
+    },
 }
 _MESSAGE_LEAD: Final[dict[str, str]] = {
     "nl": "Bericht van de vrijwilliger:",
@@ -167,6 +297,24 @@ def status_changed(
     message = f"\n{_MESSAGE_LEAD[lang]}\n{public_message}\n" if public_message else ""
     status_name = _STATUS_NAMES[lang].get(status, status)
     return render("status", lang, to, {"name": name, "status": status_name, "message": message})
+
+
+def about_event(
+    template: str, language: str, to: str, name: str, event: Mapping[str, Any], **extra: str
+) -> Mail:
+    """One of the event mails; the time is written as people read it (Brussels time)."""
+    starts = datetime.fromisoformat(str(event["startsAt"]))
+    ends = datetime.fromisoformat(str(event["endsAt"]))
+    when = f"{starts:%Y-%m-%d} {starts:%H:%M}–{ends:%H:%M}"
+    values = {
+        "name": name,
+        "place": str(event["place"]),
+        "address": f"{event['address']}, {event['postcode']}",
+        "when": when,
+        "calendar_url": "",
+        **extra,
+    }
+    return render(template, language, to, values)
 
 
 class Mailer:

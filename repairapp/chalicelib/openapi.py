@@ -28,6 +28,20 @@ from repaircore.contracts.analyses import (
     Upload,
 )
 from repaircore.contracts.base import Error
+from repaircore.contracts.events import (
+    BookingRequest,
+    CheckinRequest,
+    EventChange,
+    EventInput,
+    EventItem,
+    EventItems,
+    EventList,
+    EventSummary,
+    StaffEvent,
+    StaffEventList,
+    WalkInRequest,
+)
+from repaircore.contracts.events import Event as EventAnswer
 from repaircore.contracts.repairapp import (
     PhotoLink,
     ProductList,
@@ -70,6 +84,18 @@ SCHEMAS: dict[str, Any] = schemas(
     ProductUpdate,
     ProductList,
     Stats,
+    EventInput,
+    EventChange,
+    EventAnswer,
+    StaffEvent,
+    EventList,
+    StaffEventList,
+    BookingRequest,
+    CheckinRequest,
+    WalkInRequest,
+    EventItem,
+    EventItems,
+    EventSummary,
 )
 STRING = {"type": "string"}
 STATUS = {"type": "string", "enum": list(STATUSES)}
@@ -134,11 +160,16 @@ ERRORS: dict[str, dict[str, Any]] = {
     "401": _error("No valid staff sign-in (Unauthorized)"),
     "403": _error("DirectAccessForbidden (not through the site) or Forbidden (role)"),
     "404": _error("Not found (NotFound)"),
-    "409": _error("Conflict: InvalidTransition, or RequestInProgress for this key"),
+    "409": _error(
+        "Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, "
+        "RepairClosed, AlreadyCheckedIn, CapacityBelowBookings"
+    ),
     "412": _error("The version in If-Match is stale (PreconditionFailed)"),
     "413": _error("Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge"),
     "415": _error("Unsupported media type (request body, or the photo's type)"),
-    "422": _error("IdempotencyKeyReused, AnalysisNotFound, or an unusable photo"),
+    "422": _error(
+        "IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo"
+    ),
     "428": _error("If-Match is missing (PreconditionRequired)"),
     "429": {
         **_error("Too many failed sign-ins for this account or address (TooManyRequests)"),
@@ -160,7 +191,17 @@ def _body(schema: type[msgspec.Struct]) -> dict[str, Any]:
 
 
 REPAIR_ID_PARAMETER = _path_parameter("repairId", REPAIR_ID.pattern)
+TRACKING_TOKEN = {
+    "name": "X-Tracking-Token",
+    "in": "header",
+    # Without it the answer is the same 404 as a wrong one (no existence leaks).
+    "required": False,
+    "description": "The tracking token (never in the URL, which access logs keep); "
+    "missing or wrong: 404",
+    "schema": STRING,
+}
 PRODUCT_ID_PARAMETER = _path_parameter("productId", PRODUCT_ID.pattern)
+EVENT_ID_PARAMETER = _path_parameter("eventId", r"ev_[A-Za-z0-9_-]{22}")
 
 # (path, method) -> operation, without the parts derived from the route table (security, 401/403).
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -219,26 +260,35 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 ref(RepairCreated),
                 Idempotent_Replayed=REPLAYED,
             ),
-            **_errors(400, 409, 413, 415, 422, 503),
+            **_errors(400, 404, 409, 413, 415, 422, 503),
         },
     },
     ("/api/repairs/{repairId}", "GET"): {
         "summary": "Track a request with its token (wrong or missing token: 404)",
         "parameters": [
             REPAIR_ID_PARAMETER,
-            {
-                "name": "X-Tracking-Token",
-                "in": "header",
-                # Without it the answer is the same 404 as a wrong one (no existence leaks).
-                "required": False,
-                "description": "The tracking token (never in the URL, which access logs keep); "
-                "missing or wrong: 404",
-                "schema": STRING,
-            },
+            TRACKING_TOKEN,
         ],
         "responses": {
             "200": _json_response("The request", ref(TrackedRepair)),
             **_errors(404, 503),
+        },
+    },
+    ("/api/repairs/{repairId}/booking", "PUT"): {
+        "summary": "Book a seat at an event for the request, or move it there (its token)",
+        "parameters": [REPAIR_ID_PARAMETER, TRACKING_TOKEN],
+        "requestBody": _body(BookingRequest),
+        "responses": {
+            "200": _json_response("The request with its booking", ref(TrackedRepair)),
+            **_errors(400, 404, 409, 413, 415, 422, 503),
+        },
+    },
+    ("/api/repairs/{repairId}/booking", "DELETE"): {
+        "summary": "Cancel the request's booking; the seat is free again (its token)",
+        "parameters": [REPAIR_ID_PARAMETER, TRACKING_TOKEN],
+        "responses": {
+            "200": _json_response("The request, booking cancelled", ref(TrackedRepair)),
+            **_errors(404, 409, 503),
         },
     },
     ("/api/staff/sessions", "POST"): {
@@ -326,6 +376,95 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "content": {"text/csv; charset=utf-8": {"schema": {"type": "string"}}},
             },
             **_errors(413, 503),
+        },
+    },
+    # --- repair-café events (docs/events.md) ----------------------------------------------------
+    ("/api/events", "GET"): {
+        "summary": "Coming events: nearest first with ?postcode=, else soonest first",
+        "parameters": [
+            _query(
+                "postcode", STRING, "A Belgian postcode: distances from it (400 InvalidPostcode)"
+            ),
+            _query("radiusKm", STRING, "With postcode: only events this close (default 30)"),
+            _query("category", STRING, "Only events that take this ORDS category"),
+        ],
+        "responses": {"200": _json_response("The events", ref(EventList)), **_errors(400, 503)},
+    },
+    ("/api/events/{eventId}", "GET"): {
+        "summary": "One event (NoSuchEvent: 404)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {"200": _json_response("The event", ref(EventAnswer)), **_errors(404, 503)},
+    },
+    ("/api/events/{eventId}/calendar.ics", "GET"): {
+        "summary": "The event as an iCalendar file (one VEVENT, stable UID)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {
+            "200": {
+                "description": "RFC 5545 calendar",
+                "content": {"text/calendar; charset=utf-8": {"schema": {"type": "string"}}},
+            },
+            **_errors(404, 503),
+        },
+    },
+    ("/api/staff/events", "GET"): {
+        "summary": "Every event, past ones too, newest first (coordinators)",
+        "responses": {"200": _json_response("The events", ref(StaffEventList)), **_errors(503)},
+    },
+    ("/api/staff/events", "POST"): {
+        "summary": "Plan an event (coordinators)",
+        "requestBody": _body(EventInput),
+        "responses": {
+            "201": _json_response("Created", ref(StaffEvent), ETag=ETAG),
+            **_errors(400, 413, 415, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}", "PATCH"): {
+        "summary": "Edit an event; capacity never below the seats booked (coordinators)",
+        "parameters": [EVENT_ID_PARAMETER, IF_MATCH],
+        "requestBody": _body(EventChange),
+        "responses": {
+            "200": _json_response("The saved event", ref(StaffEvent), ETag=ETAG),
+            **_errors(400, 404, 409, 412, 413, 415, 428, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}/items", "GET"): {
+        "summary": "The event's items with their triage and parts/tools hints (prepare, table)",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {"200": _json_response("The items", ref(EventItems)), **_errors(404, 503)},
+    },
+    ("/api/staff/events/{eventId}/checkins", "POST"): {
+        "summary": "Check a booked visitor in: the next ticket; the request goes in_repair",
+        "description": "Idempotent: the same request again answers the same ticket",
+        "parameters": [EVENT_ID_PARAMETER],
+        "requestBody": _body(CheckinRequest),
+        "responses": {
+            "200": _json_response("The item with its ticket", ref(EventItem)),
+            **_errors(400, 404, 409, 413, 415, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}/walk-ins", "POST"): {
+        "summary": "A visitor without booking: created and checked in; triage runs afterwards",
+        "parameters": [EVENT_ID_PARAMETER, IDEMPOTENCY_KEY],
+        "requestBody": _body(WalkInRequest),
+        "responses": {
+            "201": _json_response("The item", ref(EventItem), Idempotent_Replayed=REPLAYED),
+            **_errors(400, 404, 409, 413, 415, 422, 503),
+        },
+    },
+    ("/api/staff/repairs/{repairId}/claim", "POST"): {
+        "summary": "Take the item (claimedBy: you), at the version you saw",
+        "parameters": [REPAIR_ID_PARAMETER, IF_MATCH],
+        "responses": {
+            "200": _json_response("The item", ref(EventItem), ETag=ETAG),
+            **_errors(400, 404, 409, 412, 428, 503),
+        },
+    },
+    ("/api/staff/events/{eventId}/summary", "GET"): {
+        "summary": "After the event: seen, outcomes, barriers, items still without outcome",
+        "parameters": [EVENT_ID_PARAMETER],
+        "responses": {
+            "200": _json_response("The summary", ref(EventSummary)),
+            **_errors(404, 503),
         },
     },
 }

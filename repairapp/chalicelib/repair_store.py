@@ -87,6 +87,19 @@ class RepairStore:
                 return
             cursor = page.next_cursor
 
+    def by_event(self, event_id: str) -> list[dict[str, Any]]:
+        """The requests booked at (or walked in to) an event, oldest first."""
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            page = self._repairs.query(
+                partition=("eventId", event_id), index="by-event", limit=1000, cursor=cursor
+            )
+            items.extend(page.items)
+            if page.next_cursor is None:
+                return items
+            cursor = page.next_cursor
+
     def feedback_due(self, limit: int) -> list[dict[str, Any]]:
         page = self._repairs.query(
             partition=("feedbackDue", FEEDBACK_PENDING), index="feedback-due", limit=limit
@@ -103,15 +116,20 @@ class RepairStore:
         return totals
 
     # --- writes -------------------------------------------------------------------------------
-    def create(self, item: Mapping[str, Any]) -> None:
-        """Write a new request; ``Conflict`` if its id exists (nothing is written then)."""
+    def create(self, item: Mapping[str, Any], *, extra: Sequence[dict[str, Any]] = ()) -> None:
+        """Write a new request; ``Conflict`` if its id exists (nothing is written then).
+
+        ``extra`` operations (e.g. taking a seat at an event) run in the same transaction; if
+        one of their conditions fails, ``TransactionConflict`` says which (0 = the first extra).
+        """
         operations = [
             {"Put": self._repairs.put_request(item, if_absent=True)},
             self._count(item["repairId"], added=counter_names(item), removed=set()),
         ]
         try:
-            self._transact(operations)
+            self._transact([*operations, *extra])
         except TransactionConflict as exc:
+            _raise_for_extra(exc, len(operations))
             raise Conflict(f"repair request {item['repairId']} exists") from exc
 
     def update(
@@ -120,11 +138,13 @@ class RepairStore:
         changes: Mapping[str, Any],
         *,
         remove: Sequence[str] = (),
+        extra: Sequence[dict[str, Any]] = (),
     ) -> dict[str, Any]:
         """Apply ``changes`` if the stored version is still ``before``'s; return the new item.
 
         ``VersionConflict`` if someone else changed it first: of concurrent updates of one
-        version exactly one wins.
+        version exactly one wins. ``extra`` operations run in the same transaction (see
+        ``create``).
         """
         version = int(before["version"])
         after = {k: v for k, v in before.items() if k not in remove}
@@ -143,9 +163,11 @@ class RepairStore:
             operations.append(
                 self._count(repair_id, added=added - removed, removed=removed - added)
             )
+        base = len(operations)
         try:
-            self._transact(operations)
+            self._transact([*operations, *extra])
         except TransactionConflict as exc:
+            _raise_for_extra(exc, base)
             raise VersionConflict(f"repair request {repair_id} changed since {version}") from exc
         return after
 
@@ -156,6 +178,25 @@ class RepairStore:
             set_values={"trackingTokenHash": digest},
             condition=("version", 1),
         )
+
+    def mark_once(self, repair_id: str, name: str, at: str) -> bool:
+        """Set ``name`` (e.g. a reminder's "sent") if it is not set yet; False if it was.
+
+        Bookkeeping like ``mark_feedback``: the version is not bumped.
+        """
+        update = {
+            "TableName": self._repairs.name,
+            "Key": serialize_item({"repairId": repair_id}),
+            "UpdateExpression": "SET #m = :at",
+            "ConditionExpression": "attribute_exists(#id) AND attribute_not_exists(#m)",
+            "ExpressionAttributeNames": {"#m": name, "#id": "repairId"},
+            "ExpressionAttributeValues": serialize_item({":at": at}),
+        }
+        try:
+            transact_write(self._client, [{"Update": update}])
+        except TransactionConflict:
+            return False
+        return True
 
     def mark_feedback(self, repair_id: str, status: str, at: str, error: str | None = None) -> bool:
         """Record a send's result and leave the outbox; False if it already left it.
@@ -237,6 +278,13 @@ class RepairStore:
                     raise
                 logger.info("transaction attempt %d cancelled; retrying", attempt)
                 self._sleep(random.uniform(0.02, 0.05) * 2**attempt)
+
+
+def _raise_for_extra(exc: TransactionConflict, first_extra: int) -> None:
+    if exc.failed_index >= first_extra:
+        raise TransactionConflict(
+            "an extra operation's condition failed", failed_index=exc.failed_index - first_extra
+        ) from exc
 
 
 def _shard_of(repair_id: str) -> int:

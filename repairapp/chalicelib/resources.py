@@ -17,6 +17,7 @@ from chalicelib.config import (
     USER_POOL_PARAMETER,
     settings,
 )
+from chalicelib.event_store import EventStore
 from chalicelib.mail import Mailer
 from chalicelib.repair_store import RepairStore
 from chalicelib.smartre_client import SmartReClient
@@ -37,6 +38,12 @@ def repairs() -> RepairStore:
         Table(dynamodb, settings().stats_table, ("statsId",)),
         dynamodb,
     )
+
+
+@functools.cache
+def events() -> EventStore:
+    dynamodb = clients.client("dynamodb")
+    return EventStore(Table(dynamodb, settings().events_table, ("eventId",)), dynamodb)
 
 
 @functools.cache
@@ -101,6 +108,7 @@ def reset() -> None:
     """Forget every adapter and the settings (tests)."""
     for cached in (
         repairs,
+        events,
         idempotency,
         parameters,
         smartre,

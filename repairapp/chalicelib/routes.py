@@ -13,10 +13,12 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib import __version__
+from chalicelib import __version__, ical
 from chalicelib.auth import COORDINATOR, STAFF_ROLES
 from chalicelib.guards import client_address, require_origin, require_staff
 from chalicelib.services import (
+    event_table,
+    events,
     export,
     health,
     product_advice,
@@ -136,6 +138,19 @@ def get_tracked_repair(repairId: str) -> Response:  # noqa: N803
     return _json(repair_requests.track_repair(repairId, token))
 
 
+@route("/api/repairs/{repairId}/booking", methods=("PUT",))
+def put_booking(repairId: str) -> Response:  # noqa: N803
+    request = current_request()
+    token = header(request, TRACKING_TOKEN_HEADER)
+    return _json(repair_requests.book_repair(repairId, token, json_object(request)))
+
+
+@route("/api/repairs/{repairId}/booking", methods=("DELETE",))
+def delete_booking(repairId: str) -> Response:  # noqa: N803
+    token = header(current_request(), TRACKING_TOKEN_HEADER)
+    return _json(repair_requests.cancel_booking(repairId, token))
+
+
 # --- staff ------------------------------------------------------------------------------------
 @route("/api/staff/sessions", methods=("POST",))
 def create_staff_session() -> Response:
@@ -214,3 +229,88 @@ def update_product(productId: str) -> Response:  # noqa: N803
     return _versioned(
         product_advice.update_product(productId, header(request, "If-Match"), json_object(request))
     )
+
+
+# --- repair-café events (docs/events.md) -----------------------------------------------------
+@route("/api/events")
+def list_events() -> Response:
+    request = current_request()
+    return _json(
+        events.list_coming_events(
+            query_param(request, "postcode"),
+            query_param(request, "radiusKm"),
+            query_param(request, "category"),
+        )
+    )
+
+
+@route("/api/events/{eventId}")
+def get_event(eventId: str) -> Response:  # noqa: N803
+    return _json(events.get_event(eventId))
+
+
+@route("/api/events/{eventId}/calendar.ics")
+def get_event_calendar(eventId: str) -> Response:  # noqa: N803
+    item = events.find_event(eventId)
+    return Response(
+        body=ical.event_calendar(item).decode("utf-8"),
+        headers={
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="repair-cafe-{eventId}.ics"',
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@route("/api/staff/events", roles=COORDINATOR)
+def list_staff_events() -> Response:
+    return _json(events.list_all_events())
+
+
+@route("/api/staff/events", methods=("POST",), roles=COORDINATOR)
+def create_event() -> Response:
+    request = current_request()
+    staff = require_staff(request, COORDINATOR)
+    created = events.create_event(json_object(request), staff.username)
+    return _json(created, 201, {"ETag": f'"{created["version"]}"'})
+
+
+@route("/api/staff/events/{eventId}", methods=("PATCH",), roles=COORDINATOR)
+def update_event(eventId: str) -> Response:  # noqa: N803
+    request = current_request()
+    return _versioned(
+        events.update_event(eventId, header(request, "If-Match"), json_object(request))
+    )
+
+
+# --- the event's day: any staff role ---------------------------------------------------------
+@route("/api/staff/events/{eventId}/items", roles=STAFF_ROLES)
+def list_event_items(eventId: str) -> Response:  # noqa: N803
+    return _json(event_table.list_items(eventId))
+
+
+@route("/api/staff/events/{eventId}/checkins", methods=("POST",), roles=STAFF_ROLES)
+def create_checkin(eventId: str) -> Response:  # noqa: N803
+    return _json(event_table.check_in(eventId, json_object(current_request())))
+
+
+@route("/api/staff/events/{eventId}/walk-ins", methods=("POST",), roles=STAFF_ROLES)
+def create_walk_in(eventId: str) -> Response:  # noqa: N803
+    request = current_request()
+    item, replayed = event_table.walk_in(
+        eventId, header(request, "Idempotency-Key"), json_object(request)
+    )
+    return _json(item, 201, _replayed(replayed))
+
+
+@route("/api/staff/repairs/{repairId}/claim", methods=("POST",), roles=STAFF_ROLES)
+def claim_repair(repairId: str) -> Response:  # noqa: N803
+    request = current_request()
+    staff = require_staff(request, STAFF_ROLES)
+    item = event_table.claim(repairId, header(request, "If-Match"), staff.username)
+    return _json(item, headers={"ETag": f'"{item["version"]}"'})
+
+
+@route("/api/staff/events/{eventId}/summary", roles=STAFF_ROLES)
+def get_event_summary(eventId: str) -> Response:  # noqa: N803
+    return _json(event_table.summary(eventId))

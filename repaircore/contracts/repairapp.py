@@ -24,6 +24,7 @@ from repaircore.contracts.base import (
     Request,
     Timestamp,
 )
+from repaircore.contracts.events import Booking, EventId
 from repaircore.contracts.smartre import Product, ProductInput
 
 
@@ -68,8 +69,13 @@ class RepairRequest(Request, kw_only=True):
     language: (
         Annotated[Language, msgspec.Meta(description="For the mails; default: the triage's")] | None
     ) = None
+    event_id: (
+        Annotated[EventId, msgspec.Meta(description="Book a seat at this event (none: walk in)")]
+        | None
+    ) = None
 
     error_codes: ClassVar = {
+        "eventId": "InvalidEventId",
         "analysisId": "InvalidAnalysisId",
         "postcode": "InvalidPostcode",
         "consent": "ConsentRequired",
@@ -109,6 +115,9 @@ class TrackedRepair(Answer, kw_only=True):
     analysis: Analysis | None
     created_at: Timestamp
     updated_at: Timestamp
+    # Always sent by the tracking route (null: no booking); not by the staff views. No default
+    # in the document: the SPA's generated types would make it required everywhere.
+    booking: Booking | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class ContactDetails(Answer, kw_only=True):

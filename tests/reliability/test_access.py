@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from localaws.stack import LocalStack
+from repaircore.vocabulary import PRODUCT_CATEGORIES
 from tests.reliability.conftest import DESCRIPTION, RepairApp, SmartRe, new_key, repair_body
 from tests.support.http import call
 
@@ -37,6 +38,7 @@ class World:
     headers: dict[str, dict[str, str]]
     staff_credentials: dict[str, str]
     fresh_repair: Callable[[], str]
+    event_id: str = ""
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,11 @@ def world(repairapp: RepairApp, stack: LocalStack) -> World:
         return str(created.json["repairId"])
 
     creds = stack.demo_staff["repairer"]
+    coordinator = repairapp.sign_in("coordinator")
+    event = repairapp.post("/api/staff/events", EVENT_BODY, **coordinator)
+    assert event.status == 201, event.data
     return World(
+        event_id=event.json["eventId"],
         analysis_id=analysis_id,
         analysis_token=triage.json["analysisToken"],
         repair_id=mine.json["repairId"],
@@ -80,6 +86,18 @@ class Route:
     expected: dict[str, tuple[int, str | None]]
 
 
+_STARTS = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0)
+EVENT_BODY = {
+    "groupIdentifier": "Repair Café Leuven",
+    "place": "Parochiezaal",
+    "address": "Naamsestraat 1",
+    "postcode": "3000",
+    "startsAt": _STARTS.isoformat(),
+    "endsAt": (_STARTS + timedelta(hours=3)).isoformat(),
+    "capacity": 20,
+    "categories": list(PRODUCT_CATEGORIES),  # whatever the triage makes of the kettle
+    "skills": ["electrical"],
+}
 OK = {caller: (200, None) for caller in CALLERS}
 CREATED = {caller: (201, None) for caller in CALLERS}
 UNAUTHORIZED = (401, "Unauthorized")
@@ -142,6 +160,35 @@ REPAIRAPP_ROUTES = [
         lambda w, c: ("GET", f"/api/repairs/{w.repair_id}?token={w.token}", None),
         OK,
     ),
+    # A booking is changed with the request's own token only (the table's event is far ahead).
+    Route(
+        "PUT /api/repairs/{repairId}/booking (its own token)",
+        lambda w, c: (
+            "PUT",
+            f"/api/repairs/{w.repair_id}/booking?token={w.token}",
+            {"eventId": w.event_id},
+        ),
+        OK,
+    ),
+    Route(
+        "PUT /api/repairs/{repairId}/booking (another request's token)",
+        lambda w, c: (
+            "PUT",
+            f"/api/repairs/{w.repair_id}/booking?token={w.other_token}",
+            {"eventId": w.event_id},
+        ),
+        {caller: NOT_FOUND for caller in CALLERS},
+    ),
+    Route(
+        "DELETE /api/repairs/{repairId}/booking (its own token)",
+        lambda w, c: ("DELETE", f"/api/repairs/{w.repair_id}/booking?token={w.token}", None),
+        OK,
+    ),
+    Route(
+        "DELETE /api/repairs/{repairId}/booking (no token)",
+        lambda w, c: ("DELETE", f"/api/repairs/{w.repair_id}/booking", None),
+        {caller: NOT_FOUND for caller in CALLERS},
+    ),
     Route(
         "POST /api/staff/sessions",
         lambda w, c: ("POST", "/api/staff/sessions", w.staff_credentials),
@@ -201,6 +248,68 @@ REPAIRAPP_ROUTES = [
         "GET /api/export.csv",
         lambda w, c: ("GET", "/api/export.csv", None),
         {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    # Repair-café events: the coming ones are for everyone; planning them is for coordinators.
+    Route("GET /api/events", lambda w, c: ("GET", "/api/events?postcode=3000", None), OK),
+    Route("GET /api/events/{eventId}", lambda w, c: ("GET", f"/api/events/{w.event_id}", None), OK),
+    Route(
+        "GET /api/events/{eventId}/calendar.ics",
+        lambda w, c: ("GET", f"/api/events/{w.event_id}/calendar.ics", None),
+        OK,
+    ),
+    Route(
+        "GET /api/staff/events",
+        lambda w, c: ("GET", "/api/staff/events", None),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    Route(
+        "POST /api/staff/events",
+        lambda w, c: ("POST", "/api/staff/events", EVENT_BODY),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden"), "coordinator": (201, None)},
+    ),
+    Route(
+        "PATCH /api/staff/events/{eventId}",
+        lambda w, c: ("PATCH", f"/api/staff/events/{w.event_id}", {"place": "De Zaal"}),
+        {**STAFF_ONLY, "repairer": (403, "Forbidden")},
+    ),
+    # The event's day: every staff role. The check-in names a request booked elsewhere (404);
+    # the claim is sent at version 1 of a request that moved on (412): neither changes anything.
+    Route(
+        "GET /api/staff/events/{eventId}/items",
+        lambda w, c: ("GET", f"/api/staff/events/{w.event_id}/items", None),
+        STAFF_ONLY,
+    ),
+    Route(
+        "POST /api/staff/events/{eventId}/checkins",
+        lambda w, c: (
+            "POST",
+            f"/api/staff/events/{w.event_id}/checkins",
+            {"repairId": "rp_" + "N" * 22},
+        ),
+        {
+            **STAFF_ONLY,
+            "repairer": (404, "NoSuchBooking"),
+            "coordinator": (404, "NoSuchBooking"),
+        },
+    ),
+    Route(
+        "POST /api/staff/events/{eventId}/walk-ins",
+        lambda w, c: (
+            "POST",
+            f"/api/staff/events/{w.event_id}/walk-ins",
+            {"description": "Lamp flickers", "productCategory": "Lamp", "language": "nl"},
+        ),
+        {**STAFF_ONLY, "repairer": (201, None), "coordinator": (201, None)},
+    ),
+    Route(
+        "POST /api/staff/repairs/{repairId}/claim",
+        lambda w, c: ("POST", f"/api/staff/repairs/{w.repair_id}/claim", None),
+        STAFF_ONLY,
+    ),
+    Route(
+        "GET /api/staff/events/{eventId}/summary",
+        lambda w, c: ("GET", f"/api/staff/events/{w.event_id}/summary", None),
+        STAFF_ONLY,
     ),
 ]
 
@@ -282,7 +391,7 @@ def test_repairapp_answers_each_caller_as_the_table_says(
 ) -> None:
     method, path, body = route.request(world, caller)
     headers = {**world.headers[caller]}
-    if method == "DELETE" and caller in ("repairer", "coordinator"):
+    if method == "DELETE" and caller in ("repairer", "coordinator") and "/booking" not in path:
         headers = repairapp.sign_in(caller)
     # The table writes a tracking token as "?token=" for brevity; it travels in its header.
     path, _, token = path.partition("?token=")
@@ -291,9 +400,12 @@ def test_repairapp_answers_each_caller_as_the_table_says(
     path, _, analysis_token = path.partition("?analysisToken=")
     if analysis_token:
         headers["X-Analysis-Token"] = analysis_token
-    if method == "PATCH":
-        headers["If-Match"] = "1"
-    if path in ("/api/triage", "/api/repairs") and method == "POST":
+    if method == "PATCH" or path.endswith("/claim"):
+        headers["If-Match"] = headers.get("If-Match", "1")
+    if path.endswith("/claim") and caller in ("repairer", "coordinator"):
+        version = repairapp.get(f"/api/staff/repairs/{world.repair_id}", **headers).json
+        headers["If-Match"] = str(version["version"])
+    if (path in ("/api/triage", "/api/repairs") or path.endswith("/walk-ins")) and method == "POST":
         headers["Idempotency-Key"] = new_key("acc")
 
     reply = repairapp.call(method, path, body, **headers)

@@ -10,9 +10,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from localaws.stack import LocalStack
+from repaircore.vocabulary import PRODUCT_CATEGORIES
 from tests.reliability.conftest import (
     DESCRIPTION,
     RepairApp,
@@ -198,3 +200,46 @@ def test_concurrent_feedback_labels_and_their_retries_are_each_counted_once(
     # Then each analysis holds one label and the adaptation state counted each label once
     assert Counter(r.status for r in replies) == {201: 3 * KEYS}, [r.data[:200] for r in replies]
     assert tables.labels_counted() == label_count + KEYS
+
+
+def test_20_simultaneous_bookings_of_the_last_seat_have_exactly_one_winner(
+    repairapp: RepairApp, tables: Tables
+) -> None:
+    # Given an event with 3 seats, 2 of them booked already
+    coordinator = repairapp.sign_in("coordinator")
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    event = repairapp.post(
+        "/api/staff/events",
+        {
+            "groupIdentifier": "Repair Café Gent",
+            "place": "Buurtcentrum",
+            "address": "Kouter 1",
+            "postcode": "9000",
+            "startsAt": starts.isoformat(),
+            "endsAt": (starts + timedelta(hours=3)).isoformat(),
+            "capacity": 3,
+            "categories": list(PRODUCT_CATEGORIES),
+        },
+        **coordinator,
+    )
+    assert event.status == 201, event.data
+    event_id = event.json["eventId"]
+    analysis_id = repairapp.triage({"description": DESCRIPTION, "language": "nl"}).json[
+        "analysisId"
+    ]
+    for _ in range(2):
+        assert repairapp.submit(analysis_id, eventId=event_id).status == 201
+    before = tables.repairs()
+
+    # When 20 visitors book the last seat at the same moment (each their own request)
+    replies = _together(20, lambda i: repairapp.submit(analysis_id, eventId=event_id))
+
+    # Then exactly one wins, 19 get 409 EventFull, and the event is exactly full
+    outcomes = Counter((r.status, r.json.get("Code") if r.status != 201 else None) for r in replies)
+    assert outcomes == {(201, None): 1, (409, "EventFull"): 19}, outcomes
+    stored = tables.scan(tables.spec.repairapp_events_table.name)
+    [saved] = [e for e in stored if e["eventId"] == event_id]
+    assert saved["booked"] == saved["capacity"] == 3
+    # ... and the 19 refused requests left nothing behind
+    new = set(tables.repairs()) - set(before)
+    assert new == {r.json["repairId"] for r in replies if r.status == 201}

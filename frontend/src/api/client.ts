@@ -21,6 +21,19 @@ import type {
   Upload,
   Vocabulary,
 } from './schema'
+import type {
+  EventItem,
+  EventItems,
+  EventList,
+  EventRequest,
+  EventSummary,
+  EventUpdate,
+  RepairEvent,
+  StaffEvent,
+  StaffEventList,
+  TrackedRepairWithBooking,
+  WalkInRequest,
+} from './events'
 
 /** The staff queue's filters (query parameters of GET /api/repairs). */
 export interface RepairQuery {
@@ -452,4 +465,88 @@ export function updateProduct(productId: string, version: number, update: Produc
     ifMatch: `"${version}"`,
     auth: true,
   })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repair-café events ("sessions" to people): the public list, bookings on a tracked request,
+// and the coordinator's and the table's staff routes.
+
+/** GET /api/events: coming events, nearest first with a postcode. 400 InvalidPostcode. */
+export interface EventQuery {
+  postcode?: string
+  radiusKm?: number
+  category?: string
+}
+
+export function listEvents(query: EventQuery = {}): Promise<EventList> {
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(name, String(value))
+  }
+  const search = params.toString()
+  return request(`/api/events${search ? `?${search}` : ''}`)
+}
+
+export function getEvent(eventId: string): Promise<RepairEvent> {
+  return request(`/api/events/${enc(eventId)}`)
+}
+
+/** The iCalendar file of an event: a plain link (the browser downloads it), never fetched here. */
+export function eventCalendarUrl(eventId: string): string {
+  return `/api/events/${enc(eventId)}/calendar.ics`
+}
+
+/** Book or move: 409 EventFull / EventClosed / RepairClosed / AlreadyCheckedIn, 422 CategoryNotAccepted. */
+export function bookEvent(repairId: string, token: string, eventId: string): Promise<TrackedRepairWithBooking> {
+  return request(`/api/repairs/${enc(repairId)}/booking`, {
+    method: 'PUT',
+    body: { eventId },
+    headers: { 'X-Tracking-Token': token },
+  })
+}
+
+export function cancelBooking(repairId: string, token: string): Promise<TrackedRepairWithBooking> {
+  return request(`/api/repairs/${enc(repairId)}/booking`, {
+    method: 'DELETE',
+    headers: { 'X-Tracking-Token': token },
+  })
+}
+
+export function listStaffEvents(): Promise<StaffEventList> {
+  return request('/api/staff/events', { auth: true })
+}
+
+export function createEvent(body: EventRequest): Promise<StaffEvent> {
+  return request('/api/staff/events', { method: 'POST', body, auth: true })
+}
+
+/** 412 when another coordinator saved first; 409 CapacityBelowBookings. */
+export function updateEvent(eventId: string, version: number, update: EventUpdate): Promise<StaffEvent> {
+  return request(`/api/staff/events/${enc(eventId)}`, { method: 'PATCH', body: update, ifMatch: version, auth: true })
+}
+
+export function getEventItems(eventId: string): Promise<EventItems> {
+  return request(`/api/staff/events/${enc(eventId)}/items`, { auth: true })
+}
+
+/** Idempotent for the same repair: a retry gets the same ticket. */
+export function checkIn(eventId: string, repairId: string): Promise<EventItem> {
+  return request(`/api/staff/events/${enc(eventId)}/checkins`, { method: 'POST', body: { repairId }, auth: true })
+}
+
+export function addWalkIn(eventId: string, body: WalkInRequest): Promise<EventItem> {
+  return request(`/api/staff/events/${enc(eventId)}/walk-ins`, {
+    method: 'POST',
+    body,
+    idempotencyScope: `walk-in:${eventId}`,
+    auth: true,
+  })
+}
+
+export function claimRepair(repairId: string, version: number): Promise<EventItem> {
+  return request(`/api/staff/repairs/${enc(repairId)}/claim`, { method: 'POST', ifMatch: version, auth: true })
+}
+
+export function getEventSummary(eventId: string): Promise<EventSummary> {
+  return request(`/api/staff/events/${enc(eventId)}/summary`, { auth: true })
 }

@@ -131,6 +131,24 @@ export interface paths {
         patch: operations["patchRepairsByRepairId"];
         trace?: never;
     };
+    "/api/repairs/{repairId}/booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Book a seat at an event for the request, or move it there (its token) */
+        put: operations["putRepairsByRepairIdBooking"];
+        post?: never;
+        /** Cancel the request's booking; the seat is free again (its token) */
+        delete: operations["deleteRepairsByRepairIdBooking"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/staff/sessions": {
         parameters: {
             query?: never;
@@ -276,6 +294,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Coming events: nearest first with ?postcode=, else soonest first */
+        get: operations["getEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event (NoSuchEvent: 404) */
+        get: operations["getEventsByEventId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{eventId}/calendar.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event as an iCalendar file (one VEVENT, stable UID) */
+        get: operations["getEventsByEventIdCalendarIcs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every event, past ones too, newest first (coordinators)
+         * @description Roles: coordinator
+         */
+        get: operations["getStaffEvents"];
+        put?: never;
+        /**
+         * Plan an event (coordinators)
+         * @description Roles: coordinator
+         */
+        post: operations["postStaffEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit an event; capacity never below the seats booked (coordinators)
+         * @description Roles: coordinator
+         */
+        patch: operations["patchStaffEventsByEventId"];
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event's items with their triage and parts/tools hints (prepare, table)
+         * @description Roles: coordinator, repairer
+         */
+        get: operations["getStaffEventsByEventIdItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a booked visitor in: the next ticket; the request goes in_repair
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffEventsByEventIdCheckins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/walk-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visitor without booking: created and checked in; triage runs afterwards
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffEventsByEventIdWalk-ins"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/repairs/{repairId}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the item (claimedBy: you), at the version you saw
+         * @description Roles: coordinator, repairer
+         */
+        post: operations["postStaffRepairsByRepairIdClaim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/staff/events/{eventId}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * After the event: seen, outcomes, barriers, items still without outcome
+         * @description Roles: coordinator, repairer
+         */
+        get: operations["getStaffEventsByEventIdSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -352,6 +565,35 @@ export interface components {
             share: number;
         };
         /**
+         * Booking
+         * @description A repair's seat at an event, as its tracking page shows it.
+         */
+        Booking: {
+            eventId: string;
+            place: string;
+            address: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            endsAt: string;
+            /** @enum {unknown} */
+            status: "booked" | "cancelled" | "checkedIn";
+            ticket?: number;
+        };
+        /**
+         * BookingRequest
+         * @description Book or move a repair's seat (``PUT /api/repairs/{repairId}/booking``).
+         */
+        BookingRequest: {
+            eventId: string;
+        };
+        /**
          * CategoryFromText
          * @description The item the description names, over every Open Repair Data category.
          */
@@ -367,6 +609,10 @@ export interface components {
             fixed: number;
             repairable: number;
             endOfLife: number;
+        };
+        /** CheckinRequest */
+        CheckinRequest: {
+            repairId: string;
         };
         /** Confidence */
         Confidence: {
@@ -392,6 +638,117 @@ export interface components {
         Error: {
             Code: string;
             Message: string;
+        };
+        /** Event */
+        Event: {
+            eventId: string;
+            groupIdentifier: string;
+            place: string;
+            address: string;
+            postcode: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            endsAt: string;
+            capacity: number;
+            seatsLeft: number;
+            categories: ("Aircon/dehumidifier" | "Battery/charger/adapter" | "Decorative or safety lights" | "Desktop computer" | "Digital compact camera" | "DSLR/video camera" | "Fan" | "Flat screen" | "Hair & beauty item" | "Handheld entertainment device" | "Headphones" | "Hi-Fi integrated" | "Hi-Fi separates" | "Kettle" | "Lamp" | "Laptop" | "Large home electrical" | "Misc" | "Mobile" | "Musical instrument" | "Paper shredder" | "PC accessory" | "Portable radio" | "Power tool" | "Printer/scanner" | "Projector" | "Sewing machine" | "Small home electrical" | "Small kitchen item" | "Tablet" | "Toaster" | "Toy" | "TV and gaming-related accessories" | "Vacuum" | "Watch/clock" | "Coffee maker" | "Food processor" | "Games console" | "Hair dryer" | "Iron" | "Unpowered - Bicycle" | "Unpowered - Furniture" | "Unpowered - Household" | "Unpowered - Jewellery" | "Unpowered - Textile" | "Unpowered - Other")[];
+            skills: ("bicycles" | "computers" | "electrical" | "mechanical" | "other" | "textile")[];
+            /** @description Only with ?postcode= */
+            distanceKm?: number;
+        };
+        /**
+         * EventChange
+         * @description A coordinator's edit (``PATCH /api/staff/events/{eventId}`` with If-Match): any subset.
+         */
+        EventChange: {
+            groupIdentifier?: string | null | "";
+            place?: string | null | "";
+            address?: string | null | "";
+            postcode?: string | null | "";
+            startsAt?: string | null | "";
+            endsAt?: string | null | "";
+            capacity?: number | null;
+            categories?: string[] | null;
+            skills?: ("bicycles" | "computers" | "electrical" | "mechanical" | "other" | "textile")[] | null;
+        };
+        /**
+         * EventInput
+         * @description A coordinator's new event (``POST /api/staff/events``).
+         */
+        EventInput: {
+            /** @description The repair group (ORDS group_identifier) */
+            groupIdentifier: string;
+            place: string;
+            address: string;
+            /** @description Belgian: 1000-9992 */
+            postcode: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            endsAt: string;
+            /** @description Seats for booked visitors */
+            capacity: number;
+            categories: string[];
+            skills?: ("bicycles" | "computers" | "electrical" | "mechanical" | "other" | "textile")[] | null;
+        };
+        /**
+         * EventItem
+         * @description One item at an event: what the prepare sheet and the table show.
+         */
+        EventItem: {
+            repairId: string;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "in_repair" | "fixed" | "repairable" | "end_of_life" | "cancelled";
+            /** @enum {unknown} */
+            bookingStatus: "booked" | "cancelled" | "checkedIn";
+            ticket?: number;
+            productCategory: string | null;
+            description?: string;
+            likelyOutcome?: string;
+            likelyBarrier?: string;
+            /** @description From the triage, when it had them */
+            similarRepairs?: components["schemas"]["SimilarRepairs"];
+            hasPhoto: boolean;
+            claimedBy?: string;
+            version: number;
+            hints: string[];
+        };
+        /** EventItems */
+        EventItems: {
+            event: components["schemas"]["StaffEvent"];
+            items: components["schemas"]["EventItem"][];
+            /** @description Parts and tools for the whole event */
+            hints: string[];
+        };
+        /** EventList */
+        EventList: {
+            items: components["schemas"]["Event"][];
+        };
+        /** EventSummary */
+        EventSummary: {
+            event: components["schemas"]["StaffEvent"];
+            seen: number;
+            fixed: number;
+            repairable: number;
+            endOfLife: number;
+            noOutcome: number;
+            barriers: {
+                [key: string]: number;
+            };
+            openItems: string[];
         };
         /** HistoryEntry */
         HistoryEntry: {
@@ -536,6 +893,7 @@ export interface components {
             /** @enum {unknown} */
             consent: true;
             language?: ("de" | "en" | "fr" | "nl") | null | "";
+            eventId?: string | null | "";
         };
         /**
          * RepairStatus
@@ -612,6 +970,41 @@ export interface components {
             records: components["schemas"]["SimilarRecord"][];
             attribution: string;
         };
+        /** StaffEvent */
+        StaffEvent: {
+            eventId: string;
+            groupIdentifier: string;
+            place: string;
+            address: string;
+            postcode: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with its offset, e.g. 2026-05-02T14:00:00+02:00
+             */
+            endsAt: string;
+            capacity: number;
+            seatsLeft: number;
+            categories: ("Aircon/dehumidifier" | "Battery/charger/adapter" | "Decorative or safety lights" | "Desktop computer" | "Digital compact camera" | "DSLR/video camera" | "Fan" | "Flat screen" | "Hair & beauty item" | "Handheld entertainment device" | "Headphones" | "Hi-Fi integrated" | "Hi-Fi separates" | "Kettle" | "Lamp" | "Laptop" | "Large home electrical" | "Misc" | "Mobile" | "Musical instrument" | "Paper shredder" | "PC accessory" | "Portable radio" | "Power tool" | "Printer/scanner" | "Projector" | "Sewing machine" | "Small home electrical" | "Small kitchen item" | "Tablet" | "Toaster" | "Toy" | "TV and gaming-related accessories" | "Vacuum" | "Watch/clock" | "Coffee maker" | "Food processor" | "Games console" | "Hair dryer" | "Iron" | "Unpowered - Bicycle" | "Unpowered - Furniture" | "Unpowered - Household" | "Unpowered - Jewellery" | "Unpowered - Textile" | "Unpowered - Other")[];
+            skills: ("bicycles" | "computers" | "electrical" | "mechanical" | "other" | "textile")[];
+            /** @description Only with ?postcode= */
+            distanceKm?: number;
+            booked: number;
+            checkedIn: number;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** StaffEventList */
+        StaffEventList: {
+            items: components["schemas"]["StaffEvent"][];
+        };
         /** StaffHistoryEntry */
         StaffHistoryEntry: {
             status: components["schemas"]["RepairStatus"];
@@ -635,6 +1028,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            booking?: components["schemas"]["Booking"] | null;
             contact: components["schemas"]["ContactDetails"] | null;
             postcode: string;
             version: number;
@@ -690,6 +1084,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            booking?: components["schemas"]["Booking"] | null;
         };
         /**
          * TriageAnswer
@@ -769,6 +1164,17 @@ export interface components {
             barriers: ("Spare parts not available" | "Spare parts too expensive" | "No way to open product" | "Repair information not available" | "Lack of equipment" | "Too worn out")[];
             languages: ("de" | "en" | "fr" | "nl")[];
         };
+        /**
+         * WalkInRequest
+         * @description A visitor who arrives without a booking: created and checked in at once.
+         */
+        WalkInRequest: {
+            description: string;
+            productCategory?: string | null | "";
+            imageId?: string | null | "";
+            /** @enum {unknown} */
+            language: "de" | "en" | "fr" | "nl";
+        };
     };
     responses: never;
     parameters: never;
@@ -782,12 +1188,22 @@ export type Analysis = components['schemas']['Analysis'];
 export type AnalysisInputs = components['schemas']['AnalysisInputs'];
 export type BarrierPrediction = components['schemas']['BarrierPrediction'];
 export type BarrierShare = components['schemas']['BarrierShare'];
+export type Booking = components['schemas']['Booking'];
+export type BookingRequest = components['schemas']['BookingRequest'];
 export type CategoryFromText = components['schemas']['CategoryFromText'];
 export type CategoryStats = components['schemas']['CategoryStats'];
+export type CheckinRequest = components['schemas']['CheckinRequest'];
 export type Confidence = components['schemas']['Confidence'];
 export type Contact = components['schemas']['Contact'];
 export type ContactDetails = components['schemas']['ContactDetails'];
 export type Error = components['schemas']['Error'];
+export type Event = components['schemas']['Event'];
+export type EventChange = components['schemas']['EventChange'];
+export type EventInput = components['schemas']['EventInput'];
+export type EventItem = components['schemas']['EventItem'];
+export type EventItems = components['schemas']['EventItems'];
+export type EventList = components['schemas']['EventList'];
+export type EventSummary = components['schemas']['EventSummary'];
 export type HistoryEntry = components['schemas']['HistoryEntry'];
 export type Impact = components['schemas']['Impact'];
 export type LocalisedText = components['schemas']['LocalisedText'];
@@ -812,6 +1228,8 @@ export type SafetyText = components['schemas']['SafetyText'];
 export type SafetyWarning = components['schemas']['SafetyWarning'];
 export type SimilarRecord = components['schemas']['SimilarRecord'];
 export type SimilarRepairs = components['schemas']['SimilarRepairs'];
+export type StaffEvent = components['schemas']['StaffEvent'];
+export type StaffEventList = components['schemas']['StaffEventList'];
 export type StaffHistoryEntry = components['schemas']['StaffHistoryEntry'];
 export type StaffRepair = components['schemas']['StaffRepair'];
 export type StaffSession = components['schemas']['StaffSession'];
@@ -825,6 +1243,7 @@ export type Unadapted = components['schemas']['Unadapted'];
 export type UnadaptedOutcome = components['schemas']['UnadaptedOutcome'];
 export type Upload = components['schemas']['Upload'];
 export type Vocabulary = components['schemas']['Vocabulary'];
+export type WalkInRequest = components['schemas']['WalkInRequest'];
 export type $defs = Record<string, never>;
 export interface operations {
     getHealth: {
@@ -1021,7 +1440,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1048,7 +1467,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1237,7 +1656,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1264,7 +1692,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description IdempotencyKeyReused, AnalysisNotFound, or an unusable photo */
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1407,7 +1835,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: InvalidTransition, or RequestInProgress for this key */
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1445,6 +1873,174 @@ export interface operations {
             };
             /** @description If-Match is missing (PreconditionRequired) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingRequest"];
+            };
+        };
+        responses: {
+            /** @description The request with its booking */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteRepairsByRepairIdBooking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The tracking token (never in the URL, which access logs keep); missing or wrong: 404 */
+                "X-Tracking-Token"?: string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, booking cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackedRepair"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2041,6 +2637,861 @@ export interface operations {
             };
             /** @description If-Match is missing (PreconditionRequired) */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: {
+                /** @description A Belgian postcode: distances from it (400 InvalidPostcode) */
+                postcode?: string;
+                /** @description With postcode: only events this close (default 30) */
+                radiusKm?: string;
+                /** @description Only events that take this ORDS category */
+                category?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventList"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventsByEventId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Event"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventsByEventIdCalendarIcs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 5545 calendar */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar; charset=utf-8": string;
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaffEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffEventList"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postStaffEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The version, quoted ("3"): send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffEvent"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchStaffEventsByEventId: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being changed (3 or "3"); missing: 428, stale: 412 */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventChange"];
+            };
+        };
+        responses: {
+            /** @description The saved event */
+            200: {
+                headers: {
+                    /** @description The version, quoted ("3"): send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffEvent"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The version in If-Match is stale (PreconditionFailed) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match is missing (PreconditionRequired) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaffEventsByEventIdItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItems"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postStaffEventsByEventIdCheckins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckinRequest"];
+            };
+        };
+        responses: {
+            /** @description The item with its ticket */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "postStaffEventsByEventIdWalk-ins": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description One per user action: a retry with the same body returns the first result */
+                "Idempotency-Key": string;
+            };
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalkInRequest"];
+            };
+        };
+        responses: {
+            /** @description The item */
+            201: {
+                headers: {
+                    /** @description true when this is the stored answer to an earlier request with this key */
+                    "Idempotent-Replayed"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too large: BodyTooLarge, ImageTooLarge, TooManyPixels, ExportTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported media type (request body, or the photo's type) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IdempotencyKeyReused, AnalysisNotFound, CategoryNotAccepted, or an unusable photo */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postStaffRepairsByRepairIdClaim: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version being changed (3 or "3"); missing: 428, stale: 412 */
+                "If-Match": string;
+            };
+            path: {
+                /** @description Issued ids match rp_[A-Za-z0-9_-]{22} */
+                repairId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item */
+            200: {
+                headers: {
+                    /** @description The version, quoted ("3"): send it back in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventItem"];
+                };
+            };
+            /** @description Invalid input; Code names the problem (e.g. InvalidPostcode, TooLong) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: InvalidTransition, RequestInProgress for this key, EventFull, EventClosed, RepairClosed, AlreadyCheckedIn, CapacityBelowBookings */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The version in If-Match is stale (PreconditionFailed) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description If-Match is missing (PreconditionRequired) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is down or busy (ServiceUnavailable): retry later */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStaffEventsByEventIdSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issued ids match ev_[A-Za-z0-9_-]{22} */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventSummary"];
+                };
+            };
+            /** @description No valid staff sign-in (Unauthorized) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DirectAccessForbidden (not through the site) or Forbidden (role) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (NotFound) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,21 @@ export interface ErrorText {
   waitSeconds: number
 }
 
+const EVENT_ERROR_CODES = new Set([
+  'EventFull',
+  'EventClosed',
+  'CategoryNotAccepted',
+  'NoSuchEvent',
+  'RepairClosed',
+  'AlreadyCheckedIn',
+  'CapacityBelowBookings',
+  'InvalidPostcode',
+  'NoSuchBooking',
+  'BookingCancelled',
+  'EventInPast',
+  'EndsBeforeStarts',
+])
+
 export function describeError(error: unknown): ErrorText {
   if (error instanceof PhotoError) {
     return { key: `errors.${error.kind}`, params: {}, detail: null, retryable: false, waitSeconds: 0 }
@@ -23,6 +38,10 @@ export function describeError(error: unknown): ErrorText {
       return seconds !== null && seconds > 0
         ? { key: 'errors.unavailable', params: { seconds }, detail: null, retryable: true, waitSeconds: seconds }
         : { key: 'errors.unavailableNow', params: {}, detail: null, retryable: true, waitSeconds: 0 }
+    }
+    // The event routes' own codes say exactly what happened (full, started, wrong kind of item).
+    if (EVENT_ERROR_CODES.has(error.code)) {
+      return { key: `events.errors.${error.code}`, params: {}, detail: null, retryable: false, waitSeconds: 0 }
     }
     const detail = error.kind === 'invalidInput' && error.message ? error.message : null
     return { key: `errors.${error.kind}`, params: {}, detail, retryable: error.retryable, waitSeconds: 0 }

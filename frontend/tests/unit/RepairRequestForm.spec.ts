@@ -2,14 +2,29 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import RepairRequestForm from '../../src/components/RepairRequestForm.vue'
-import { ApiError, createRepair } from '../../src/api/client'
+import { ApiError, createRepair, listEvents } from '../../src/api/client'
 import { mountOptions } from './helpers'
 
 vi.mock('../../src/api/client', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/api/client')>()
-  return { ...actual, createRepair: vi.fn() }
+  return { ...actual, createRepair: vi.fn(), listEvents: vi.fn(async () => ({ items: [] })) }
 })
 const createRepairMock = vi.mocked(createRepair)
+const listEventsMock = vi.mocked(listEvents)
+
+const EVENT = {
+  eventId: 'ev_1',
+  groupIdentifier: 'Repair Café Leuven',
+  place: 'Parish hall',
+  address: 'Naamsestraat 1',
+  postcode: '3000',
+  startsAt: '2026-12-12T13:00:00Z',
+  endsAt: '2026-12-12T16:00:00Z',
+  capacity: 20,
+  seatsLeft: 3,
+  categories: ['Kettle' as const],
+  skills: ['electrical' as const],
+}
 
 async function fill(wrapper: ReturnType<typeof mount>, values: { name?: string; email?: string; postcode?: string; consent?: boolean }) {
   await wrapper.find('#contact-name').setValue(values.name ?? 'Ann Peeters')
@@ -77,6 +92,23 @@ describe('RepairRequestForm', () => {
       language: 'en',
     })
     expect(wrapper.emitted('created')?.[0]).toEqual([{ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '/repairs/rp_1?token=tok' }])
+    wrapper.unmount()
+  })
+
+  it('offers the repair cafés that take the item and books the one picked in the same request', async () => {
+    listEventsMock.mockResolvedValueOnce({ items: [EVENT, { ...EVENT, eventId: 'ev_full', place: 'Library', seatsLeft: 0 }] })
+    createRepairMock.mockResolvedValue({ repairId: 'rp_1', trackingToken: 'tok', trackingUrl: '/repairs/rp_1?token=tok' })
+    const wrapper = mount(RepairRequestForm, { props: { analysisId: 'an_1', category: 'Kettle' }, attachTo: document.body, ...mountOptions() })
+    await flushPromises()
+    expect(listEventsMock).toHaveBeenCalledWith({ category: 'Kettle' })
+    const choices = wrapper.findAll('input[name="event"]')
+    expect(choices.map((choice) => choice.attributes('value'))).toEqual(['', 'ev_1', 'ev_full'])
+    expect(choices[2]?.attributes('disabled')).toBeDefined() // a full event cannot be picked
+    await choices[1]?.setValue(true)
+    await fill(wrapper, {})
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(createRepairMock).toHaveBeenCalledWith(expect.objectContaining({ analysisId: 'an_1', eventId: 'ev_1' }))
     wrapper.unmount()
   })
 

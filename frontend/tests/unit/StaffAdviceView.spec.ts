@@ -32,7 +32,7 @@ async function render() {
   const Stub = { template: '<p>stub</p>' }
   const router = createRouter({
     history: createMemoryHistory(),
-    routes: ['staff-queue', 'staff-stats', 'staff-advice', 'staff-sign-in'].map((name) => ({ path: `/${name}`, name, component: Stub })),
+    routes: ['staff-queue', 'staff-stats', 'staff-events', 'staff-advice', 'staff-sign-in'].map((name) => ({ path: `/${name}`, name, component: Stub })),
   })
   await router.push('/staff-advice')
   const wrapper = mount(StaffAdviceView, { global: { plugins: [makeI18n('en'), router] } })

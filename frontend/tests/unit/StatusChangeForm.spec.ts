@@ -32,6 +32,7 @@ function repair(overrides: Partial<StaffRepair> = {}): StaffRepair {
     analysis: null,
     createdAt: '2026-11-27T16:00:00Z',
     updatedAt: '2026-11-27T16:00:00Z',
+    booking: null,
     contact: { name: 'Ann', email: 'ann@example.be' },
     postcode: '3000',
     version: 3,

@@ -40,7 +40,8 @@ describe('messages', () => {
     const i18n = createI18n({ legacy: false, locale, messages: { [locale]: messages } })
     for (const key of keys(messages)) {
       const text = i18n.global.t(key, { seconds: 5, percent: '50%', label: 'L', name: 'N', kg: 1, part: 'p', reason: 'r',
-        outcome: 'o', records: 1, category: 'c', width: 1, height: 1, kb: 1, status: 's', source: 'x', title: 't', licence: 'l', date: 'd', value: 'v', text: 'x', message: 'm', categories: 'c' })
+        outcome: 'o', records: 1, category: 'c', width: 1, height: 1, kb: 1, status: 's', source: 'x', title: 't', licence: 'l', date: 'd', value: 'v', text: 'x', message: 'm', categories: 'c',
+        count: 1, capacity: 2, km: 3, place: 'p', when: 'w', booked: 1, ticket: 1 })
       expect(text, key).not.toBe(key)
       expect(text, key).not.toMatch(/[{}]/)
     }

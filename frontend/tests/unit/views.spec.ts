@@ -19,6 +19,7 @@ vi.mock('../../src/api/client', async (importOriginal) => {
     getTrackedRepair: vi.fn(),
     getStaffRepair: vi.fn(),
     triage: vi.fn(),
+    listEvents: vi.fn(async () => ({ items: [] })),
     getVocabulary: vi.fn(async () => ({ categories: ['Kettle', 'Toaster'], outcomes: [], barriers: [], languages: ['en'] })),
   }
 })
@@ -50,6 +51,7 @@ const ROUTES = [
   { path: '/staff', name: 'staff-queue' },
   { path: '/staff/sign-in', name: 'staff-sign-in' },
   { path: '/staff/stats', name: 'staff-stats' },
+  { path: '/staff/events', name: 'staff-events' },
   { path: '/staff/repairs/:repairId', name: 'staff-repair' },
 ]
 
@@ -166,6 +168,7 @@ describe('TrackingView', () => {
     analysis: null,
     createdAt: '2026-11-27T10:00:00Z',
     updatedAt: '2026-11-27T11:00:00Z',
+    booking: null,
   }
 
   it('shows the status timeline from the id in the URL and the token in its fragment', async () => {
@@ -212,6 +215,7 @@ describe('StaffRepairView', () => {
       version: 5,
       outcome: 'End of life',
       barrier: 'No way to open product',
+      booking: null,
     })
     const { wrapper } = await mountAt('/staff/repairs/rp_2', StaffRepairView, ROUTES, 'fr')
     expect(getStaffRepairMock).toHaveBeenCalledWith('rp_2')

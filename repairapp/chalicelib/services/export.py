@@ -4,7 +4,8 @@ Only what the standard asks for leaves: no name, email or postcode, and ids are 
 derivations of the repair id (the ORDS pattern ``<provider>-<digits>``), so the file cannot lead
 back to a request. Free text a citizen typed (the brand) is defused against spreadsheet formula
 injection. Cancelled requests have no repair outcome and are not exported. The records come from
-the status index, page by page.
+the status index, page by page. A repair seen at a repair-café event (docs/events.md) carries
+the event's group as ``group_identifier`` and its local date as ``event_date``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib import resources
+from chalicelib.events import event_date
 from chalicelib.repairs import OUTCOME_OF
 from repaircore.errors import PayloadTooLarge
 from repaircore.vocabulary import category_id
@@ -50,13 +52,17 @@ def export_csv() -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
+    events: dict[str, dict[str, Any] | None] = {}  # each event read once
     for rows, item in enumerate(_closed_repairs(), start=1):
         if rows > MAX_ROWS:
             raise PayloadTooLarge(
                 f"more than {MAX_ROWS} closed repairs: too many for one download",
                 code="ExportTooLarge",
             )
-        writer.writerow(ords_row(item))
+        event_id = item.get("eventId")
+        if event_id and event_id not in events:
+            events[event_id] = resources.events().find(str(event_id))
+        writer.writerow(ords_row(item, events.get(event_id) if event_id else None))
     return buffer.getvalue()
 
 
@@ -71,7 +77,8 @@ def ords_id(repair_id: str) -> str:
     return f"{ID_PREFIX}-{digits}"
 
 
-def ords_row(item: dict[str, Any]) -> list[str]:
+def ords_row(item: dict[str, Any], event: dict[str, Any] | None = None) -> list[str]:
+    """One ORDS row; a repair seen at a repair-café event carries its group and date."""
     inputs = (item.get("analysis") or {}).get("inputs") or {}
     category = item.get("productCategory") or ""
     number = category_id(category) if category else None
@@ -90,8 +97,8 @@ def ords_row(item: dict[str, Any]) -> list[str]:
         age_text,
         str(item.get("outcome") or ""),
         str(item.get("barrier") or ""),
-        DATA_PROVIDER,
-        iso_date(str(item.get("closedAt") or item["updatedAt"])),
+        _defused(str(event["groupIdentifier"])) if event else DATA_PROVIDER,
+        event_date(event) if event else iso_date(str(item.get("closedAt") or item["updatedAt"])),
         "",
     ]
 

@@ -25,9 +25,15 @@ from chalicelib.identifiers import (
     token_matches,
 )
 from chalicelib.repairs import Status, history_entry, timestamp, tracking_view
-from chalicelib.services import notifications
+from chalicelib.services import bookings, notifications
 from repaircore.contracts import repairapp as contract
-from repaircore.errors import Conflict, InvalidInput, NotFound, Unprocessable
+from repaircore.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TransactionConflict,
+    Unprocessable,
+)
 from repaircore.validation import decode
 from repaircore.vocabulary import LANGUAGES, canonical_category
 
@@ -51,6 +57,8 @@ class RepairRequest:
     postcode: str
     # The visitor's language for mails; None: the analysis's.
     language: str | None = None
+    # The repair-café event to book a seat at; None: no booking (walk in later).
+    event_id: str | None = None
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> RepairRequest:
@@ -77,6 +85,7 @@ class RepairRequest:
             email=f"{match['local']}@{match['domain'].lower()}",
             postcode=postcode,
             language=str(language) if language is not None else None,
+            event_id=declared.event_id,
         )
 
     def fingerprint(self) -> dict[str, Any]:
@@ -88,6 +97,8 @@ class RepairRequest:
         }
         if self.language:  # absent keeps the fingerprints of requests made before it existed
             fingerprint["language"] = self.language
+        if self.event_id:
+            fingerprint["eventId"] = self.event_id
         return fingerprint
 
 
@@ -126,14 +137,26 @@ def _create(repair_id: str, request: RepairRequest) -> dict[str, Any]:
         "categorySource": source,
         "language": _language(request, analysis),
     }
+    extra = []
+    event = None
+    if request.event_id:
+        event = bookings.bookable_event(request.event_id, category)
+        item.update(bookings.booking_fields(request.event_id))
+        extra.append(resources.events().take_seat(request.event_id, bookings.now_utc()))
     try:
-        resources.repairs().create(item)
+        resources.repairs().create(item, extra=extra)
+    except TransactionConflict as exc:
+        if request.event_id is None or exc.failed_index != 0:
+            raise
+        raise bookings.seat_refused(request.event_id) from exc
     except Conflict:
         # An earlier attempt with this key wrote the request and died before answering, so its
         # token never reached anyone: this retry (same reserved id) hands out a fresh one.
         resources.repairs().replace_token(repair_id, token_digest(token))
     logger.info("repair request %s submitted", repair_id)
     notifications.send_confirmation(item, token)
+    if event is not None:
+        notifications.send_booking(item, event)
     return {
         "repairId": repair_id,
         "trackingToken": token,
@@ -176,7 +199,25 @@ _NO_REPAIR_DIGEST = token_digest("no repair request has this token")
 
 
 def track_repair(repair_id: str, token: str | None) -> dict[str, Any]:
-    """The request for whoever holds its token; any mismatch is the same 404.
+    """The request for whoever holds its token, with its booking; any mismatch is one 404."""
+    return _tracked(owned_repair(repair_id, token))
+
+
+def book_repair(repair_id: str, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
+    """Book or move the request's seat at an event (``bookings.book``)."""
+    return _tracked(bookings.book(owned_repair(repair_id, token), body))
+
+
+def cancel_booking(repair_id: str, token: str | None) -> dict[str, Any]:
+    return _tracked(bookings.cancel(owned_repair(repair_id, token)))
+
+
+def _tracked(item: dict[str, Any]) -> dict[str, Any]:
+    return {**tracking_view(item), "booking": bookings.tracking_booking(item)}
+
+
+def owned_repair(repair_id: str, token: str | None) -> dict[str, Any]:
+    """The stored request for whoever holds its token; any mismatch is the same 404.
 
     An unknown id and a known id with a wrong token do the same work: one read of the token
     digest alone, one constant-time comparison (against a dummy digest when there is none), and
@@ -191,4 +232,4 @@ def track_repair(repair_id: str, token: str | None) -> dict[str, Any]:
     item = store.find(repair_id) if matches and stored is not None else None
     if item is None:
         raise not_found
-    return tracking_view(item)
+    return item

@@ -150,15 +150,34 @@ def update_repair(repair_id: str, if_match: str | None, body: dict[str, Any]) ->
             code="InvalidTransition",
         )
     changes, remove = _changes(item, update)
+    extra = []
+    booking = item.get("booking") or {}
+    if update.status in CLOSED and booking.get("status") == "booked" and item.get("eventId"):
+        # Closed before the event: the seat goes back (the tracking page says "cancelled").
+        changes["booking"] = {**booking, "status": "cancelled", "cancelledAt": changes["updatedAt"]}
+        extra.append(resources.events().release_seat(str(item["eventId"])))
     try:
-        updated = store.update(item, changes, remove=remove)
+        updated = store.update(item, changes, remove=remove, extra=extra)
     except VersionConflict as exc:
         raise _stale(version) from exc
     logger.info("repair request %s: %s -> %s", repair_id, current.value, update.status.value)
     # From the item as it was: closing has just erased the contact details, so this is the
     # last mail the visitor gets.
     notifications.send_status_change(item, update.status.value, update.public_message)
+    if update.status is Status.REPAIRABLE and item.get("eventId"):
+        _invite_to_next_event(item, updated)
     return staff_view(feedback.deliver(updated))
+
+
+def _invite_to_next_event(before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Repairable at a repair café: invite the visitor to the next one that takes the item."""
+    from chalicelib.services.events import next_event_for
+
+    next_event = next_event_for(
+        after.get("productCategory"), timestamp(), excluding=str(before["eventId"])
+    )
+    if next_event is not None:
+        notifications.send_follow_up(before, next_event)
 
 
 def _changes(item: dict[str, Any], update: RepairUpdate) -> tuple[dict[str, Any], list[str]]:

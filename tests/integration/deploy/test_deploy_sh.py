@@ -36,6 +36,8 @@ FUNCTIONS = {
     "smartre-dev-merge_analysis",
     "repairapp-dev",
     "repairapp-dev-send_pending_feedback",
+    "repairapp-dev-triage_walk_ins",
+    "repairapp-dev-send_event_mail",
 }
 
 

@@ -84,6 +84,7 @@ def _session_aws(jwks_downloads: list[str]) -> Iterator[dict[str, Any]]:
                     os.environ["STATS_TABLE_NAME"],
                     os.environ["IDEMPOTENCY_TABLE_NAME"],
                     os.environ["ACCESS_TABLE_NAME"],
+                    os.environ["EVENTS_TABLE_NAME"],
                 ],
             }
     finally:

@@ -15,6 +15,7 @@ BASE = {
     "IDEMPOTENCY_TABLE_NAME": "i",
     "STATS_TABLE_NAME": "s",
     "ACCESS_TABLE_NAME": "a",
+    "EVENTS_TABLE_NAME": "e",
     "SMARTRE_API_URL": "http://127.0.0.1:8002",
     "CONFIG_PARAMETER_PATH": "/repairapp/local/",
 }

@@ -96,3 +96,9 @@ def test_the_zip_chalice_deploy_reuses_is_found_by_content(tmp_path: Path) -> No
     assert slimming.cached_package(tmp_path / "smartre", built) == source
     assert other != source
     assert slimming.cached_package(tmp_path / "repairapp", built) is None
+
+
+def test_repairapp_drops_icalendars_tests_but_keeps_the_library() -> None:
+    assert slimming.unused("repairapp", "icalendar/tests/calendars/example.ics")
+    assert not slimming.unused("repairapp", "icalendar/cal/calendar.py")
+    assert not slimming.unused("repairapp", "chalicelib/ical.py")
