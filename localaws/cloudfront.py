@@ -41,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType, TracebackType
 from typing import Any
 
-from localaws.defaults import FAKE_CREDENTIALS, REGION
+from localaws.defaults import REGION
 from localaws.spa_rewrite import is_api_path, rewrite_uri
 
 LOG = logging.getLogger(__name__)
@@ -339,9 +339,6 @@ def s3_client(endpoint_url: str | None = None) -> Any:
         "s3",
         endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
         region_name=os.environ.get("AWS_REGION", REGION),
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
         config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard"}),
     )
 
@@ -417,9 +414,6 @@ def origin_secret_from(parameter: str, endpoint_url: str | None = None) -> str:
         "ssm",
         endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
         region_name=os.environ.get("AWS_REGION", REGION),
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
     )
     value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
     return str(value)

@@ -174,14 +174,8 @@ def write_deployed_file(
 def _clients(endpoint_url: str) -> tuple[Any, Any]:
     import boto3
 
-    from localaws.defaults import FAKE_CREDENTIALS
-
-    session = boto3.session.Session(
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-        region_name=REGION,
-    )
+    # The stack's credentials, from the environment `Emulator.environment()` describes.
+    session = boto3.session.Session(region_name=REGION)
     return (
         session.client("lambda", endpoint_url=endpoint_url),
         session.client("iam", endpoint_url=endpoint_url),
