@@ -57,7 +57,7 @@ class LocalAwsApplication:
     ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if not (path == HEALTH and environ.get("REQUEST_METHOD") == "GET"):
-            refusal = sigv4.check(environ, self._credentials)
+            refusal = sigv4.check(environ, self._credentials, plain_json=path.startswith(PREFIX))
             if refusal is not None:
                 return _answer(refusal, start_response)
         if path.startswith(PREFIX):

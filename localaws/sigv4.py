@@ -84,9 +84,14 @@ class _Signed:
 
 
 def check(
-    environ: dict[str, Any], credentials: StackCredentials, now: datetime | None = None
+    environ: dict[str, Any],
+    credentials: StackCredentials,
+    now: datetime | None = None,
+    *,
+    plain_json: bool = False,
 ) -> Refusal | None:
-    """``None`` to let the request through (its body left re-readable), or AWS's refusal."""
+    """``None`` to let the request through (its body left re-readable), or AWS's refusal
+    (``plain_json``: as ``{"Code", "Message"}``, for localaws's own endpoints)."""
     try:
         signed = _signature_of(environ)
         if signed is None:
@@ -95,6 +100,10 @@ def check(
             raise _Refused("missing", "Request is missing Authentication Token")
         _verify(environ, signed, credentials, now or datetime.now(UTC))
     except _Refused as refused:
+        if plain_json:
+            code = _CODES[refused.kind][1]
+            body = json.dumps({"Code": code, "Message": refused.message}).encode()
+            return refused.status, [("Content-Type", "application/json")], body
         return _refusal(environ, refused)
     return None
 
@@ -102,6 +111,12 @@ def check(
 def _signature_of(environ: Mapping[str, Any]) -> _Signed | None:
     authorization = str(environ.get("HTTP_AUTHORIZATION", ""))
     query = dict(parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True))
+    if authorization.startswith("AWS ") or "AWSAccessKeyId" in query:
+        raise _Refused(
+            "malformed",
+            "Signature Version 2 is not accepted: sign with SigV4 "
+            "(botocore: Config(signature_version='s3v4'))",
+        )
     if authorization:
         match = _AUTHORIZATION.match(authorization)
         if match is None:
