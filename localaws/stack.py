@@ -184,7 +184,10 @@ class LocalStack:
         assert self.emulator is not None
         assert self.spec is not None
         deployed = deploy_lambda_functions(
-            REPO_ROOT / "smartre", LOCAL_STAGE, self.emulator.endpoint_url
+            REPO_ROOT / "smartre",
+            LOCAL_STAGE,
+            self.emulator.endpoint_url,
+            self.emulator.credentials,
         )
         apply_workflow(self._clients(), self.spec, deployed)
 
