@@ -124,6 +124,11 @@ class Emulator:
     def lambda_worker_pids(self) -> list[int]:
         return list(self._admin("GET", "/_localaws/lambda/workers")["pids"])
 
+    def sent_mail(self, to: str | None = None) -> list[dict[str, Any]]:
+        """The mail SES accepted (to one address), oldest first: `/_localaws/ses/messages`."""
+        query = "" if to is None else "?" + urllib.parse.urlencode({"to": to})
+        return list(self._admin("GET", "/_localaws/ses/messages" + query)["messages"])
+
     def _admin(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
         status, payload = _request(self.endpoint_url, method, path, body, self.credentials)
         if status != 200:
