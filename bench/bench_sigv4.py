@@ -116,7 +116,11 @@ def _measure(service: str, label: str, call: Callable[[Any], Any]) -> None:
 
     auth_class = S3SigV4Auth if service == "s3" else SigV4Auth
     key = Credentials(STACK.access_key_id, STACK.secret_access_key, STACK.session_token)
-    headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+    headers = {
+        k: v.decode() if isinstance(v, bytes) else str(v)
+        for k, v in request.headers.items()
+        if k.lower() != "authorization"
+    }
 
     def sign() -> None:
         copy = AWSRequest(method=request.method, url=request.url, headers=headers, data=body)
