@@ -300,7 +300,7 @@ RepairApp + SmartRe is running locally (stage "local", embedded AWS, no account 
   RepairApp API       {self.site_url}/api/health   (through the CloudFront emulator)
                       {self.repairapp_url}/api/health   (direct)
   SmartRe API         {self.smartre_url}/api/health   (others need the service key)
-  Embedded AWS        {self.emulator.endpoint_url}   (AWS_ENDPOINT_URL for the aws CLI / boto3)
+  Embedded AWS        {self.emulator.endpoint_url}  (aws CLI, boto3: source .localaws/emulator/env)
 
   Staff sign-in (demo accounts of this machine, kept in .localaws/demo-staff.json):
 {staff}
