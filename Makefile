@@ -143,8 +143,8 @@ replay-outcomes: vendor
 	@test -n "$(CSV)" -a -n "$(OUT)" || { echo "usage: make replay-outcomes CSV=records.csv OUT=out.csv" >&2; exit 2; }
 	$(TRAINING) training.replay --csv "$(CSV)" --out "$(OUT)"
 
-# SmartRe's stored feedback labels as an Open Repair Data CSV (boto3: AWS, or the local stack with
-# AWS_ENDPOINT_URL set); then `make train LABELS=$(OUT)`.
+# SmartRe's stored feedback labels as an Open Repair Data CSV (boto3: AWS, or the local stack after
+# `source .localaws/emulator/env`); then `make train LABELS=$(OUT)`.
 export-labels: $(STAMP)
 	@test -n "$(OUT)" || { echo "usage: make export-labels STAGE=local OUT=labels.csv" >&2; exit 2; }
 	$(TRAINING) training.labels export --stage $(STAGE) --out "$(OUT)"

@@ -21,7 +21,6 @@ from pathlib import Path
 from bench.stats import summary
 from infra.definition import LOCAL_ACCOUNT, LOCAL_STAGE, stage
 from infra.stack import Clients, apply_foundation
-from localaws.defaults import client_environment
 from localaws.server import start_emulator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +51,7 @@ def main() -> None:
 
     emulator = start_emulator()
     try:
-        os.environ.update(client_environment(emulator.endpoint_url))
+        os.environ.update(emulator.environment())
         os.environ.update(stage_environment(SMARTRE))
         spec = stage(LOCAL_STAGE, LOCAL_ACCOUNT)
         apply_foundation(Clients.for_region(spec.region), spec)

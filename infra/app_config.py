@@ -19,19 +19,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 APPS = ("smartre", "repairapp")
 
 # What `cd <app> && chalice local --stage local` needs to reach `make aws` with no further setup:
-# the emulator on its default port, a region and test credentials (the emulator accepts any
-# signature). A developer's ~/.aws must not shape local calls. `make run` and the tests run the
-# emulator on other ports: their `chalice local` (``localaws.apigateway``) lets the process's own
-# AWS variables win over these.
+# the emulator on its default port, a region, and the stack's credentials file, which `make aws`
+# writes (``localaws.credentials``; relative to the app's directory, where chalice runs). The
+# emulator accepts only those credentials, so none is committed. A developer's ~/.aws must not
+# shape local calls. `make run` and the tests run the emulator on other ports with the
+# credentials in the environment: their `chalice local` (``localaws.apigateway``) lets the
+# process's own AWS variables win over these.
 LOCAL_AWS_ENVIRONMENT: dict[str, str] = {
     "AWS_ENDPOINT_URL": "http://127.0.0.1:4566",
     "AWS_REGION": "eu-west-1",
     "AWS_DEFAULT_REGION": "eu-west-1",
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
     "AWS_CONFIG_FILE": "/dev/null",
-    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "../.localaws/emulator/credentials",
 }
 # RepairApp run alone: SmartRe's `chalice local` on make run's default port, and direct calls
 # allowed (no CloudFront in front to add the origin header). Only the local stage may open it.
@@ -40,7 +39,16 @@ LOCAL_REPAIRAPP_ENVIRONMENT: dict[str, str] = {
     "ORIGIN_GUARD_ENABLED": "false",
 }
 # What a running stack (make run, the tests) sets itself, overriding the developer defaults.
-LOCAL_STACK_OWNED = frozenset({*LOCAL_AWS_ENVIRONMENT, *LOCAL_REPAIRAPP_ENVIRONMENT})
+# (The credentials too: a stack's are in its environment, and an older config may name some.)
+LOCAL_STACK_OWNED = frozenset(
+    {
+        *LOCAL_AWS_ENVIRONMENT,
+        *LOCAL_REPAIRAPP_ENVIRONMENT,
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    }
+)
 
 
 # RepairApp's public address (for the links in its mails): written by `infra cdn` on AWS and by

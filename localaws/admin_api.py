@@ -9,7 +9,9 @@
 - `GET /_localaws/ses/messages`: the mail SES accepted (moto records it, sends nothing):
   `{"messages": [{"id", "source", "to", "subject", "body"}]}`, oldest first; `?to=ADDRESS`
   keeps the mail to one address. What the tests read to follow a link in a mail.
-Errors use the `{"Code", "Message"}` shape the apps use.
+Errors use the `{"Code", "Message"}` shape the apps use. Every endpoint but the health check
+needs a request signed with the stack's credentials (`localaws.sigv4.signed_headers`, as
+`Emulator` does): the mail is personal data, and the fault plan can stop the stack.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from localaws.faults import FaultInjector, FaultPlan, InvalidFaultRuleError
 from localaws.lambda_pool import LambdaRuntime
 
 PREFIX = "/_localaws/"
+HEALTH = PREFIX + "health"
 StartResponse = Callable[..., Any]
 
 

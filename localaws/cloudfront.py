@@ -41,7 +41,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType, TracebackType
 from typing import Any
 
-from localaws.defaults import FAKE_CREDENTIALS, REGION
+from localaws.credentials import StackCredentials
+from localaws.defaults import REGION
 from localaws.spa_rewrite import is_api_path, rewrite_uri
 
 LOG = logging.getLogger(__name__)
@@ -330,8 +331,9 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def s3_client(endpoint_url: str | None = None) -> Any:
-    """An S3 client for the emulator (path-style: bucket names stay out of the host name)."""
+def s3_client(endpoint_url: str | None = None, credentials: StackCredentials | None = None) -> Any:
+    """An S3 client for the emulator (path-style: bucket names stay out of the host name), with
+    its credentials (by default the environment's, as the stack gives them)."""
     import boto3
     from botocore.config import Config
 
@@ -339,9 +341,7 @@ def s3_client(endpoint_url: str | None = None) -> Any:
         "s3",
         endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
         region_name=os.environ.get("AWS_REGION", REGION),
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
+        **(credentials or StackCredentials.from_environment()).client_kwargs(),
         config=Config(s3={"addressing_style": "path"}, retries={"mode": "standard"}),
     )
 
@@ -353,10 +353,11 @@ def make_server(
     origin_secret: str,
     s3_endpoint_url: str | None = None,
     host: str = "127.0.0.1",
+    credentials: StackCredentials | None = None,
 ) -> _Server:
     server = _Server((host, port), CloudFrontHandler)
     server.distribution = Distribution(
-        site_bucket, api_origin, origin_secret, s3_client(s3_endpoint_url)
+        site_bucket, api_origin, origin_secret, s3_client(s3_endpoint_url, credentials)
     )
     return server
 
@@ -402,10 +403,13 @@ def serve_in_thread(
     port: int = 0,
     s3_endpoint_url: str | None = None,
     host: str = "127.0.0.1",
+    credentials: StackCredentials | None = None,
 ) -> CloudFrontServer:
     """Start a distribution on a background thread; `port=0` picks a free port."""
     return CloudFrontServer(
-        make_server(port, site_bucket, api_origin, origin_secret, s3_endpoint_url, host)
+        make_server(
+            port, site_bucket, api_origin, origin_secret, s3_endpoint_url, host, credentials
+        )
     )
 
 
@@ -417,9 +421,6 @@ def origin_secret_from(parameter: str, endpoint_url: str | None = None) -> str:
         "ssm",
         endpoint_url=endpoint_url or os.environ.get("AWS_ENDPOINT_URL"),
         region_name=os.environ.get("AWS_REGION", REGION),
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
     )
     value = ssm.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
     return str(value)

@@ -1,12 +1,15 @@
-"""The one local account: region, account id and fake credentials every local tool agrees on.
+"""The one local account: region and account id every local tool agrees on.
 
-Real credentials must never reach the emulator's children (Lambda workers, chalice deploy), so
-they get these instead; moto accepts any signature.
+Real credentials must never reach the emulator's children (Lambda workers, chalice deploy): they
+get the stack's own generated credentials (`localaws.credentials`), which are the only ones the
+emulator accepts (`localaws.sigv4`). `FAKE_CREDENTIALS` are public: for unit tests on moto's
+in-process mock, which talk to no stack; the emulator refuses them.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Final
 
 REGION: Final = "eu-west-1"
@@ -18,10 +21,13 @@ FAKE_CREDENTIALS: Final[dict[str, str]] = {
 }
 
 
-def client_environment(endpoint_url: str, region: str = REGION) -> dict[str, str]:
-    """Environment that points boto3/botocore (and the AWS CLI, Chalice) at the emulator."""
+def client_environment(
+    endpoint_url: str, credentials: Mapping[str, str], region: str = REGION
+) -> dict[str, str]:
+    """Environment that points boto3/botocore (and the AWS CLI, Chalice) at the emulator;
+    `credentials` are the `AWS_ACCESS_KEY_ID`... variables of the stack's credentials."""
     return {
-        **FAKE_CREDENTIALS,
+        **credentials,
         # A developer's ~/.aws (profiles, SSO, real credentials) must not shape local calls.
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from localaws.credentials import StackCredentials
 from localaws.defaults import REGION
 
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -67,12 +68,19 @@ class LambdaTask:
     tags: dict[str, str]
 
 
-def deploy_lambda_functions(project_dir: Path, stage: str, endpoint_url: str) -> Path:
-    """Create or update the app's pure Lambda functions; return .chalice/deployed/<stage>.json."""
+def deploy_lambda_functions(
+    project_dir: Path,
+    stage: str,
+    endpoint_url: str,
+    credentials: StackCredentials | None = None,
+) -> Path:
+    """Create or update the app's pure Lambda functions; return .chalice/deployed/<stage>.json.
+
+    `credentials`: the emulator's (`Emulator.credentials`); by default the environment's."""
     project_dir = project_dir.resolve()
     app_name, tasks = discover_tasks(project_dir, stage)
     package = build_package(project_dir)
-    lambda_client, iam_client = _clients(endpoint_url)
+    lambda_client, iam_client = _clients(endpoint_url, credentials)
     role_arn = _ensure_role(iam_client, f"{app_name}-{stage}")
     runtime = f"python{sys.version_info.major}.{sys.version_info.minor}"
     arns = {
@@ -171,17 +179,12 @@ def write_deployed_file(
     return path
 
 
-def _clients(endpoint_url: str) -> tuple[Any, Any]:
+def _clients(endpoint_url: str, credentials: StackCredentials | None) -> tuple[Any, Any]:
     import boto3
 
-    from localaws.defaults import FAKE_CREDENTIALS
-
-    session = boto3.session.Session(
-        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        aws_session_token=FAKE_CREDENTIALS["AWS_SESSION_TOKEN"],
-        region_name=REGION,
-    )
+    if credentials is None:
+        credentials = StackCredentials.from_environment()
+    session = boto3.session.Session(region_name=REGION, **credentials.client_kwargs())
     return (
         session.client("lambda", endpoint_url=endpoint_url),
         session.client("iam", endpoint_url=endpoint_url),

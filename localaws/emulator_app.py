@@ -20,8 +20,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from localaws import s3_post_policy
-from localaws.admin_api import PREFIX, AdminApi
+from localaws import credentials as stack_credentials
+from localaws import s3_post_policy, sigv4
+from localaws.admin_api import HEALTH, PREFIX, AdminApi
+from localaws.credentials import StackCredentials
 from localaws.defaults import ACCOUNT_ID, REGION
 from localaws.faults import FaultInjector
 from localaws.lambda_code import CodeCache
@@ -32,30 +34,51 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 class LocalAwsApplication:
-    """Routes `/_localaws/*` to the admin API, lets faults pre-empt requests, checks browser
-    uploads' POST policies as S3 does (`s3_post_policy`), the rest to moto."""
+    """Authenticates every request as AWS does (`sigv4`: the stack's credentials, or what AWS
+    serves unsigned), routes `/_localaws/*` to the admin API (signed too, but its health check),
+    lets faults pre-empt requests, checks browser uploads' POST policies as S3 does
+    (`s3_post_policy`), the rest to moto."""
 
-    def __init__(self, moto_app: WsgiApp, admin: AdminApi, faults: FaultInjector) -> None:
+    def __init__(
+        self,
+        moto_app: WsgiApp,
+        admin: AdminApi,
+        faults: FaultInjector,
+        credentials: StackCredentials,
+    ) -> None:
         self._moto_app = moto_app
         self._admin = admin
         self._faults = faults
+        self._credentials = credentials
+        self._post_credentials = {credentials.access_key_id: credentials.secret_access_key}
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "").startswith(PREFIX):
+        path = environ.get("PATH_INFO", "")
+        if not (path == HEALTH and environ.get("REQUEST_METHOD") == "GET"):
+            refusal = sigv4.check(environ, self._credentials, plain_json=path.startswith(PREFIX))
+            if refusal is not None:
+                return _answer(refusal, start_response)
+        if path.startswith(PREFIX):
             return self._admin(environ, start_response)
         fault = self._faults.intercept(environ)
         if fault is not None:
             status, headers, body = fault
             start_response(f"{status} Injected", headers)
             return [body]
-        refusal = s3_post_policy.check(environ)
+        refusal = s3_post_policy.check(environ, credentials=self._post_credentials)
         if refusal is not None:
-            status, headers, body = refusal
-            start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-            return [body]
+            return _answer(refusal, start_response)
         return self._moto_app(environ, start_response)
+
+
+def _answer(
+    refusal: tuple[int, list[tuple[str, str]], bytes], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    status, headers, body = refusal
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+    return [body]
 
 
 def endpoint_for(host: str, port: int) -> str:
@@ -86,6 +109,10 @@ def serve(
     from localaws import patches
 
     state_dir.mkdir(parents=True, exist_ok=True)
+    # The only credentials the emulator accepts; also its own (moto's Step Functions interpreter
+    # calls Lambda over HTTP with them), and through the environment its Lambda workers'.
+    credentials = stack_credentials.load_or_create(state_dir)
+    os.environ.update(credentials.environment())
     # Bind first: with port 0 the OS picks, and everything below needs the real port.
     faults = FaultInjector()
     server = make_server(host, port, _starting, threaded=True, request_handler=MotoRequestHandler)
@@ -98,7 +125,9 @@ def serve(
     facts = {"endpoint_url": endpoint, "port": port, "region": REGION, "account_id": ACCOUNT_ID,
              "pid": os.getpid()}  # fmt: skip
     admin = AdminApi(faults, runtime, facts)
-    server.app = LocalAwsApplication(DomainDispatcherApplication(create_backend_app), admin, faults)
+    server.app = LocalAwsApplication(
+        DomainDispatcherApplication(create_backend_app), admin, faults, credentials
+    )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # shutdown() waits for serve_forever() to return, so it cannot run on the serving thread.

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from localaws import lambda_protocol
-from localaws.defaults import FAKE_CREDENTIALS
 from localaws.lambda_code import CodeCache
 
 LOG = logging.getLogger(__name__)
+_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 INIT_TIMEOUT_S = 10.0  # Lambda's init phase limit for on-demand functions
 
@@ -325,8 +325,9 @@ class LambdaRuntime:
         if "PYTHONDONTWRITEBYTECODE" in os.environ:
             env["PYTHONDONTWRITEBYTECODE"] = os.environ["PYTHONDONTWRITEBYTECODE"]
         env.update(dict(spec.environment))
-        # Reserved variables win over the function's own, as on AWS.
-        env.update(FAKE_CREDENTIALS)
+        # Reserved variables win over the function's own, as on AWS. The credentials are the
+        # emulator's own, the stack's (`emulator_app.serve` puts them in its environment).
+        env.update({name: os.environ.get(name, "") for name in _CREDENTIAL_VARIABLES})
         env.update(
             {
                 "AWS_REGION": spec.region,

@@ -7,7 +7,8 @@ the same fields could write an HTML page into the *site* bucket, which the Cloud
 then serves. With this filter in front, a form upload is stored only if, as on S3:
 
 - it carries a ``policy`` signed with SigV4 (``x-amz-signature`` over the base64 policy, with the
-  secret of the access key in ``x-amz-credential``; the emulator knows only its own credentials);
+  secret of the access key in ``x-amz-credential``; ``credentials`` maps the keys the emulator
+  knows, its stack's own, to their secrets);
 - the policy has not expired;
 - the policy names this bucket, and every condition holds: exact matches (``{"key": ...}``,
   ``["eq", "$field", ...]``), ``starts-with`` and ``content-length-range`` against the file's
@@ -34,8 +35,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from werkzeug.formparser import parse_form_data
-
-from localaws.defaults import FAKE_CREDENTIALS
 
 # S3 refuses POST bodies over 5 GB; the emulator buffers the body, so it stops far earlier.
 MAX_BODY_BYTES = 64 * 1024 * 1024
@@ -76,7 +75,7 @@ def _bucket(environ: Mapping[str, Any]) -> str:
 def check(
     environ: dict[str, Any],
     *,
-    credentials: Mapping[str, str] | None = None,
+    credentials: Mapping[str, str],
     now: datetime | None = None,
 ) -> Refusal | None:
     """``None`` to let the request through (its body left re-readable), or S3's refusal."""
@@ -86,7 +85,7 @@ def check(
         bucket = _bucket(environ)
         body = _buffer(environ)
         fields, size = _form(environ, body)
-        _verify(fields, size, bucket, credentials or _known_credentials(), now or datetime.now(UTC))
+        _verify(fields, size, bucket, credentials, now or datetime.now(UTC))
     except _Refused as refused:
         xml = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<Error>'
@@ -95,10 +94,6 @@ def check(
         ).encode()
         return refused.status, [("Content-Type", "application/xml")], xml
     return None
-
-
-def _known_credentials() -> dict[str, str]:
-    return {FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]: FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]}
 
 
 def _buffer(environ: dict[str, Any]) -> bytes:

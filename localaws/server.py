@@ -28,6 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from localaws import credentials as stack_credentials
+from localaws.credentials import StackCredentials
 from localaws.defaults import REGION, client_environment
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +49,7 @@ class Emulator:
     pid: int
     state_dir: Path
     log_path: Path
+    credentials: StackCredentials = field(repr=False)
     _process: subprocess.Popen[bytes] = field(repr=False)
     _owned_state_dir: bool = field(default=False, repr=False)
 
@@ -81,8 +84,14 @@ class Emulator:
 
     # --- clients --------------------------------------------------------------------------
     def environment(self) -> dict[str, str]:
-        """Environment variables that make boto3, Chalice and the AWS CLI use this emulator."""
-        return client_environment(self.endpoint_url)
+        """Environment variables that make boto3, Chalice and the AWS CLI use this emulator
+        (with the stack's credentials in them: for child processes, never for a command line)."""
+        return client_environment(self.endpoint_url, self.credentials.environment())
+
+    @property
+    def credentials_file(self) -> Path:
+        """The stack's credentials as an AWS shared-credentials file (mode 0600)."""
+        return stack_credentials.path_in(self.state_dir)
 
     def client(self, service: str, **config: Any) -> Any:
         """A boto3 client for this emulator (host prefixes off, as StartSyncExecution needs)."""
@@ -115,8 +124,13 @@ class Emulator:
     def lambda_worker_pids(self) -> list[int]:
         return list(self._admin("GET", "/_localaws/lambda/workers")["pids"])
 
+    def sent_mail(self, to: str | None = None) -> list[dict[str, Any]]:
+        """The mail SES accepted (to one address), oldest first: `/_localaws/ses/messages`."""
+        query = "" if to is None else "?" + urllib.parse.urlencode({"to": to})
+        return list(self._admin("GET", "/_localaws/ses/messages" + query)["messages"])
+
     def _admin(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
-        status, payload = _request(self.endpoint_url, method, path, body)
+        status, payload = _request(self.endpoint_url, method, path, body, self.credentials)
         if status != 200:
             raise ValueError(f"{method} {path}: {status} {payload.decode(errors='replace')}")
         return dict(json.loads(payload))
@@ -138,6 +152,8 @@ def start_emulator(
     owned = state_dir is None
     state = Path(tempfile.mkdtemp(prefix="localaws-")) if state_dir is None else state_dir
     state.mkdir(parents=True, exist_ok=True)
+    # Made here (first start) or reused; the child reads the same file from its --state-dir.
+    credentials = stack_credentials.load_or_create(state)
     ready_file = state / "ready.json"
     ready_file.unlink(missing_ok=True)
     log_path = state / "emulator.log"
@@ -160,6 +176,7 @@ def start_emulator(
         pid=process.pid,
         state_dir=state,
         log_path=log_path,
+        credentials=credentials,
         _process=process,
         _owned_state_dir=owned,
     )
@@ -196,13 +213,26 @@ def _answers(endpoint_url: str) -> bool:
 
 
 def _request(
-    endpoint_url: str, method: str, path: str, body: Any = None, timeout: float = 30
+    endpoint_url: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    credentials: StackCredentials | None = None,
+    timeout: float = 30,
 ) -> tuple[int, bytes]:
+    """One request to the emulator; signed with `credentials` (the admin endpoints need it)."""
     url = urllib.parse.urlsplit(endpoint_url)
     connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port, timeout=timeout)
     try:
         data = None if body is None else json.dumps(body).encode()
-        connection.request(method, path, body=data, headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if credentials is not None:
+            from localaws.sigv4 import signed_headers
+
+            headers = signed_headers(
+                method, endpoint_url + path, credentials, data or b"", headers=headers
+            )
+        connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()
         return response.status, response.read()
     finally:

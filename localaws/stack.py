@@ -153,8 +153,10 @@ class LocalStack:
 
     def _start_emulator(self) -> None:
         self.emulator = start_emulator(self.ports.emulator, self.state_dir / "emulator")
-        # Everything this process does from now on talks to the emulator.
+        # Everything this process does from now on talks to the emulator, with its credentials;
+        # `source .localaws/emulator/env` does the same for a developer's shell.
         os.environ.update(self.emulator.environment())
+        (self.emulator.state_dir / "env").write_text(shell_environment(self.emulator))
 
     def _clients(self) -> Clients:
         assert self.spec is not None
@@ -182,7 +184,10 @@ class LocalStack:
         assert self.emulator is not None
         assert self.spec is not None
         deployed = deploy_lambda_functions(
-            REPO_ROOT / "smartre", LOCAL_STAGE, self.emulator.endpoint_url
+            REPO_ROOT / "smartre",
+            LOCAL_STAGE,
+            self.emulator.endpoint_url,
+            self.emulator.credentials,
         )
         apply_workflow(self._clients(), self.spec, deployed)
 
@@ -254,7 +259,7 @@ class LocalStack:
         """What `make aws` prints: the environment a shell needs to use the embedded AWS."""
         assert self.emulator is not None
         exports = "\n".join(
-            f"  export {name}={value}" for name, value in self.emulator.environment().items()
+            f"  {line}" for line in shell_environment(self.emulator).splitlines() if line
         )
         if self.ports.emulator == 4566:
             run = (
@@ -274,7 +279,8 @@ Run one app against it, with autoreload (docs/develop.md):
 
 {run}
 
-For the aws CLI or boto3 in another shell:
+For the aws CLI or boto3 in another shell (the emulator accepts only this stack's credentials,
+kept in {self.emulator.credentials_file}; or `source {self.emulator.state_dir / "env"}`):
 {exports}
 
   Logs: .localaws/*.log        Stop: Ctrl-C
@@ -294,13 +300,27 @@ RepairApp + SmartRe is running locally (stage "local", embedded AWS, no account 
   RepairApp API       {self.site_url}/api/health   (through the CloudFront emulator)
                       {self.repairapp_url}/api/health   (direct)
   SmartRe API         {self.smartre_url}/api/health   (others need the service key)
-  Embedded AWS        {self.emulator.endpoint_url}   (AWS_ENDPOINT_URL for the aws CLI / boto3)
+  Embedded AWS        {self.emulator.endpoint_url}  (aws CLI, boto3: source .localaws/emulator/env)
 
   Staff sign-in (demo accounts of this machine, kept in .localaws/demo-staff.json):
 {staff}
 
   Logs: .localaws/*.log        Stop: Ctrl-C
 """
+
+
+def shell_environment(emulator: Emulator) -> str:
+    """Shell lines that point the aws CLI and boto3 at `emulator` with the stack's credentials,
+    read from its 0600 credentials file (so the secret is in no shell history or terminal)."""
+    settings = {
+        name: value
+        for name, value in emulator.environment().items()
+        if name not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+    }
+    settings["AWS_SHARED_CREDENTIALS_FILE"] = str(emulator.credentials_file.resolve())
+    lines = ["unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE"]
+    lines += [f"export {name}={value}" for name, value in settings.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _parameter(ssm: Any, name: str) -> str:

@@ -2,8 +2,8 @@
 as an Open Repair Data (v0.3 columns) CSV, for `make train LABELS=labels.csv`.
 
 Reads the labels table's ``by-kind`` index (never a scan) with boto3, so it works against AWS
-and, with ``AWS_ENDPOINT_URL`` set, against the embedded emulator. Only labels with an outcome
-become rows. The category is the repairer's correction, else the one the person chose, else
+and, after ``source .localaws/emulator/env``, against the embedded emulator. Only labels with an
+outcome become rows. The category is the repairer's correction, else the one the person chose, else
 the photo's; the problem text, brand and age are the analysis inputs stored with the label.
 """
 

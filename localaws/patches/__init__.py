@@ -15,6 +15,7 @@ from localaws.patches import (
     budgets_update,
     cloudfront_config_fields,
     cloudfront_function_publish,
+    cognito_admin_only_sign_up,
     cognito_signing_key,
     dynamodb_item_lock,
     lambda_invoke,
@@ -45,3 +46,4 @@ def apply_all(runtime: LambdaRuntime) -> None:
     budgets_update.apply()
     dynamodb_item_lock.apply()
     cognito_signing_key.apply()
+    cognito_admin_only_sign_up.apply()

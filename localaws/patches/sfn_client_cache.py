@@ -5,7 +5,10 @@ the interpreter's task modules import by name) creates a new boto3 client from t
 session for every Lambda/SDK task. That costs milliseconds per task and, worse, happens
 concurrently in Parallel branches: botocore sessions are not thread-safe, so simultaneous client
 creation can fail sporadically. We build each (service, region, endpoint) client once, under a
-lock; boto3 clients themselves are thread-safe.
+lock; boto3 clients themselves are thread-safe. The original signs with the fixed keys
+``ak``/``sk``, which the emulator refuses (``localaws.sigv4``): over HTTP our clients sign with
+the emulator's own credentials (the stack's, in its environment) and otherwise keep the
+original's endpoint and configuration.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ import sys
 import threading
 from typing import Any
 
+import boto3
 from moto.core.models import botocore_stubber
 from moto.settings import moto_server_port
 from moto.stepfunctions.parser.asl.utils import boto_client
 
+from localaws.credentials import StackCredentials
 from localaws.patches._patching import original, replace_attribute
 
 _clients: dict[tuple[str, str, str], Any] = {}
@@ -35,7 +40,16 @@ def apply() -> None:
         key = (service, region, endpoint)
         with _lock:
             if key not in _clients:
-                _clients[key] = create(region, service, state_credentials)
+                client = create(region, service, state_credentials)
+                if not botocore_stubber.enabled:
+                    client = boto3.client(
+                        service,
+                        region_name=region,
+                        endpoint_url=client.meta.endpoint_url,
+                        config=client.meta.config,
+                        **StackCredentials.from_environment().client_kwargs(),
+                    )
+                _clients[key] = client
             return _clients[key]
 
     replace_attribute(boto_client, "boto_client_for", cached_boto_client_for)

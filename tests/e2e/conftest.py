@@ -19,6 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
+from localaws.credentials import StackCredentials
+from localaws.credentials import load as load_credentials
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,6 +46,9 @@ class Site:
     log_dir: Path | None = None
     # The embedded AWS (its /_localaws/ endpoints); E2E_AWS_URL for a stack started elsewhere.
     aws_url: str | None = None
+    # Its credentials (the admin endpoints need a signed request); for a stack started
+    # elsewhere, its credentials file: E2E_AWS_CREDENTIALS or make run's.
+    aws_credentials: StackCredentials | None = None
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -56,14 +62,31 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             os.environ.get("E2E_STAFF_FILE", REPO_ROOT / ".localaws" / "demo-staff.json")
         )
         staff = json.loads(staff_file.read_text()) if staff_file.exists() else {}
-        yield Site(base_url.rstrip("/"), staff, aws_url=os.environ.get("E2E_AWS_URL"))
+        credentials_file = Path(
+            os.environ.get(
+                "E2E_AWS_CREDENTIALS", REPO_ROOT / ".localaws" / "emulator" / "credentials"
+            )
+        )
+        credentials = load_credentials(credentials_file) if credentials_file.exists() else None
+        yield Site(
+            base_url.rstrip("/"),
+            staff,
+            aws_url=os.environ.get("E2E_AWS_URL"),
+            aws_credentials=credentials,
+        )
         return
     from localaws.stack import LocalStack, StackPorts
 
     stack = LocalStack(StackPorts.free(), state_dir=tmp_path_factory.mktemp("stack"), quiet=True)
     with stack:
-        aws_url = stack.emulator.endpoint_url if stack.emulator else None
-        yield Site(stack.site_url, stack.demo_staff, stack.state_dir, aws_url)
+        assert stack.emulator is not None
+        yield Site(
+            stack.site_url,
+            stack.demo_staff,
+            stack.state_dir,
+            stack.emulator.endpoint_url,
+            stack.emulator.credentials,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,12 @@ import re
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from localaws.sigv4 import signed_headers
 
 from .conftest import Site, new_context, screenshot
 
@@ -18,11 +21,14 @@ LINK = re.compile(r"https?://\S+/repairs/rp_[A-Za-z0-9_-]+#token=\S+")
 
 def mail_to(page: Page, site: Site, address: str, count: int = 1) -> list[dict[str, Any]]:
     """The mail SES accepted for ``address`` (the emulator records it instead of sending)."""
-    if site.aws_url is None:
-        pytest.skip("set E2E_AWS_URL to read the emulator's mail")
+    if site.aws_url is None or site.aws_credentials is None:
+        pytest.skip("set E2E_AWS_URL (and E2E_AWS_CREDENTIALS) to read the emulator's mail")
+    url = f"{site.aws_url}/_localaws/ses/messages?{urlencode({'to': address})}"
     deadline = time.monotonic() + 10
     while True:
-        answer = page.request.get(f"{site.aws_url}/_localaws/ses/messages", params={"to": address})
+        # The mail is personal data: the emulator shows it only to a request signed with its
+        # credentials, as the tests' own clients are.
+        answer = page.request.get(url, headers=signed_headers("GET", url, site.aws_credentials))
         assert answer.ok, answer.text()
         messages: list[dict[str, Any]] = answer.json()["messages"]
         if len(messages) >= count or time.monotonic() > deadline:

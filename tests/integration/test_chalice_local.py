@@ -4,7 +4,8 @@
 nothing else. Each app is then started exactly as docs/develop.md says — the bare ``chalice``
 script of the project's venv, autoreload on, ``--stage local``, no AWS variable in the
 environment — from a copy of the app whose local stage names this test's emulator port instead
-of 4566 (the one thing a parallel test cannot share). It must answer its health route, an error
+of 4566 (the one thing a parallel test cannot share); the stack's credentials reach it only
+through the credentials file the committed stage names. It must answer its health route, an error
 in the project's ``{Code, Message}`` shape, RepairApp a direct call, and reload an edited file.
 """
 
@@ -30,7 +31,9 @@ VENV_BIN = Path(sys.executable).parent
 
 @pytest.fixture(scope="module")
 def make_aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    state = tmp_path_factory.mktemp("make-aws")
+    # The developer's checkout: `make aws` keeps its state (and the stack's credentials file,
+    # which the committed local stage names as ../.localaws/emulator/credentials) in .localaws/.
+    state = tmp_path_factory.mktemp("developer") / ".localaws"
     saved = dict(os.environ)  # the stack points this process at its emulator: undo that after
     try:
         with LocalStack(StackPorts.free(), state_dir=state, quiet=True, aws_only=True) as running:
@@ -81,7 +84,7 @@ def apps(
     make_aws: LocalStack, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, str]]:
     assert make_aws.emulator is not None
-    root = tmp_path_factory.mktemp("developer")
+    root = make_aws.state_dir.parent  # beside .localaws/, as in a checkout
     ports = {"smartre": _free_port(), "repairapp": _free_port()}
     urls = {app: f"http://127.0.0.1:{port}" for app, port in ports.items()}
     children: list[subprocess.Popen[bytes]] = []

@@ -75,6 +75,19 @@ def test_repairapp_refuses_direct_calls_that_bypass_the_cdn(stack: LocalStack) -
     assert reply.json["Code"] == "DirectAccessForbidden"
 
 
+def test_the_stacks_aws_credentials_are_its_own_and_only_its_owner_reads_them(
+    stack: LocalStack,
+) -> None:
+    assert stack.emulator is not None
+    credentials_file = stack.emulator.credentials_file
+    assert credentials_file.stat().st_mode & 0o777 == 0o600
+    assert stack.emulator.credentials.access_key_id != "testing"
+    # A developer's shell gets them from the env file, which names the file and holds no secret.
+    env_file = (stack.emulator.state_dir / "env").read_text()
+    assert f"AWS_SHARED_CREDENTIALS_FILE={credentials_file.resolve()}" in env_file
+    assert stack.emulator.credentials.secret_access_key not in env_file
+
+
 def test_no_secret_is_on_any_command_line_of_the_stack(stack: LocalStack) -> None:
     # `ps` shows every process's command line to every user of the machine: read them all.
     from pathlib import Path
@@ -83,7 +96,10 @@ def test_no_secret_is_on_any_command_line_of_the_stack(stack: LocalStack) -> Non
 
     if not Path("/proc/self/cmdline").exists():
         pytest.skip("needs /proc (Linux)")
-    secrets = [stack.origin_secret.encode(), stack.service_key.encode()]
+    assert stack.emulator is not None
+    aws = stack.emulator.credentials
+    secrets = [stack.origin_secret.encode(), stack.service_key.encode(),
+               aws.secret_access_key.encode(), aws.session_token.encode()]  # fmt: skip
     assert all(secrets)
     seen = 0
     for entry in Path("/proc").glob("[0-9]*/cmdline"):

@@ -615,3 +615,87 @@ def test_the_local_s3_refuses_an_upload_its_policy_forbids(
     assert reply.status in (400, 403), reply.data[:300]
     assert b"<Code>" in reply.data
     assert post_upload(slot, b"\xff\xd8\xff photo").status == 204
+
+
+def test_the_emulators_port_without_the_stacks_credentials_opens_nothing(
+    repairapp: RepairApp, stack: LocalStack
+) -> None:
+    # Given an attacker who reaches the embedded AWS's port: unsigned, with the well-known
+    # `testing` keys, or with the stack's key id (it shows in upload forms) and a guessed secret
+    import boto3
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    from infra.app_config import parameter_path
+
+    assert stack.emulator is not None
+    assert stack.spec is not None
+    emulator, spec = stack.emulator, stack.spec
+    base = parameter_path(spec)
+    repairapp.upload_photo(b"\xff\xd8\xff a person's photo")
+    ssm = emulator.client("ssm")
+    pool = ssm.get_parameter(Name=base + "user-pool-id")["Parameter"]["Value"]
+    client_id = ssm.get_parameter(Name=base + "user-pool-client-id")["Parameter"]["Value"]
+    coordinator = stack.demo_staff["coordinator"]["username"]
+    repairer = stack.demo_staff["repairer"]["username"]
+    site_index = emulator.client("s3").get_object(Bucket=spec.site_bucket.name, Key="index.html")
+    index_before = site_index["Body"].read()
+    attackers = {
+        "unsigned": {"config": Config(signature_version=UNSIGNED, retries={"max_attempts": 1})},
+        "testing": {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"},
+        "guessed": {"aws_access_key_id": emulator.credentials.access_key_id,
+                    "aws_secret_access_key": "guessed", "aws_session_token": "guessed"},
+    }  # fmt: skip
+    attempts: list[tuple[str, Callable[[Any], Any]]] = [
+        # read personal data
+        ("dynamodb", lambda c: c.scan(TableName=spec.repairs_table.name)),
+        ("s3", lambda c: c.list_objects_v2(Bucket=spec.photos_bucket.name)),
+        ("ssm", lambda c: c.get_parameter(Name=spec.service_key.name, WithDecryption=True)),
+        ("cognito-idp", lambda c: c.list_users(UserPoolId=pool)),
+        # write what the upload policy forbids: a page into the site
+        ("s3", lambda c: c.put_object(Bucket=spec.site_bucket.name, Key="index.html",
+                                      Body=b"<h1>owned</h1>", ContentType="text/html")),
+        # mint a coordinator token: promote an account, or make one
+        ("cognito-idp", lambda c: c.admin_add_user_to_group(
+            UserPoolId=pool, Username=repairer, GroupName="coordinator")),
+        ("cognito-idp", lambda c: c.admin_set_user_password(
+            UserPoolId=pool, Username=coordinator, Password="Owned-Passw0rd!", Permanent=True)),
+        ("cognito-idp", lambda c: c.admin_initiate_auth(
+            UserPoolId=pool, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": coordinator, "PASSWORD": "x"})),
+    ]  # fmt: skip
+
+    # When they try each door with each
+    answers = []
+    for name, keys in attackers.items():
+        for service, attempt in attempts:
+            client = boto3.client(
+                service, endpoint_url=emulator.endpoint_url, region_name=spec.region,
+                **{"config": Config(retries={"max_attempts": 1}), **keys},
+            )  # fmt: skip
+            with pytest.raises(ClientError) as raised:
+                attempt(client)
+            answers.append((name, service, raised.value.response["Error"]["Code"]))
+    # ...and sign themselves up to the staff pool, which needs no credentials on AWS either
+    unsigned = boto3.client(
+        "cognito-idp", endpoint_url=emulator.endpoint_url, region_name=spec.region,
+        config=Config(signature_version=UNSIGNED),
+    )  # fmt: skip
+    with pytest.raises(ClientError) as sign_up:
+        unsigned.sign_up(ClientId=client_id, Username="mallory", Password="Owned-Passw0rd!")
+
+    # Then every door answers AWS's refusal, and nothing changed
+    refusals = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken",
+                "MissingAuthenticationToken", "MissingAuthenticationTokenException",
+                "UnrecognizedClientException", "InvalidClientTokenId",
+                "InvalidSignatureException"}  # fmt: skip
+    assert all(code in refusals for _, _, code in answers), answers
+    assert len(answers) == len(attackers) * len(attempts)
+    assert sign_up.value.response["Error"]["Code"] == "NotAuthorizedException"
+    cognito = emulator.client("cognito-idp")
+    groups = cognito.admin_list_groups_for_user(UserPoolId=pool, Username=repairer)["Groups"]
+    assert [g["GroupName"] for g in groups] == ["repairer"]
+    site_index = emulator.client("s3").get_object(Bucket=spec.site_bucket.name, Key="index.html")
+    assert site_index["Body"].read() == index_before
+    assert repairapp.sign_in("coordinator")  # the real password still works

@@ -39,7 +39,9 @@ def workflow_arns(emulator: Emulator, workflow_project: Path) -> dict[str, str]:
         AttributeDefinitions=[{"AttributeName": "request_id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    deployed = deploy_lambda_functions(workflow_project, "local", emulator.endpoint_url)
+    deployed = deploy_lambda_functions(
+        workflow_project, "local", emulator.endpoint_url, emulator.credentials
+    )
     resources = json.loads(deployed.read_text())["resources"]
     return {
         r["name"]: r["lambda_arn"] for r in resources if r["resource_type"] == "lambda_function"

@@ -33,7 +33,9 @@ def main() -> None:
         project = Path(tempfile.mkdtemp()) / "workflow_app"
         shutil.copytree(FIXTURES / "workflow_app", project)
         started = time.perf_counter()
-        deployed = deploy_lambda_functions(project, "local", emulator.endpoint_url)
+        deployed = deploy_lambda_functions(
+            project, "local", emulator.endpoint_url, emulator.credentials
+        )
         deploy_s = time.perf_counter() - started
         arns = {
             r["name"]: r["lambda_arn"]

@@ -99,7 +99,11 @@ def site_bucket(emulator: Emulator) -> str:
 @pytest.fixture(scope="module")
 def cdn(emulator: Emulator, site_bucket: str, api_origin: str) -> Iterator[CloudFrontServer]:
     with serve_in_thread(
-        site_bucket, api_origin, SECRET, s3_endpoint_url=emulator.endpoint_url
+        site_bucket,
+        api_origin,
+        SECRET,
+        s3_endpoint_url=emulator.endpoint_url,
+        credentials=emulator.credentials,
     ) as server:
         yield server
 
@@ -211,7 +215,11 @@ def test_unreachable_api_origin_is_a_502_in_the_api_error_shape(
         probe.bind(("127.0.0.1", 0))
         dead_port = probe.getsockname()[1]
     with serve_in_thread(
-        site_bucket, f"http://127.0.0.1:{dead_port}", SECRET, s3_endpoint_url=emulator.endpoint_url
+        site_bucket,
+        f"http://127.0.0.1:{dead_port}",
+        SECRET,
+        s3_endpoint_url=emulator.endpoint_url,
+        credentials=emulator.credentials,
     ) as server:
         status, _, body = fetch(server, "GET", "/api/health")
     assert status == 502

@@ -45,7 +45,7 @@ def test_redeploying_unchanged_code_changes_nothing(
     client = emulator.client("lambda")
     before = client.get_function(FunctionName=workflow_arns["assess"])
 
-    deploy_lambda_functions(workflow_project, "local", emulator.endpoint_url)
+    deploy_lambda_functions(workflow_project, "local", emulator.endpoint_url, emulator.credentials)
 
     after = client.get_function(FunctionName=workflow_arns["assess"])
     # moto gives every code upload a new location, so an unneeded update would show here.

@@ -107,7 +107,9 @@ def _retrain(labels_csv: Path, out: Path) -> str:
 
 def _deploy(project: Path, stack: LocalStack) -> None:
     assert stack.emulator is not None
-    deploy_lambda_functions(project, "local", stack.emulator.endpoint_url)
+    deploy_lambda_functions(
+        project, "local", stack.emulator.endpoint_url, stack.emulator.credentials
+    )
 
 
 @pytest.mark.skipif(

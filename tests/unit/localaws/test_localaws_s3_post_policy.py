@@ -17,12 +17,15 @@ from botocore.config import Config
 from urllib3 import encode_multipart_formdata
 
 from localaws import s3_post_policy
-from localaws.defaults import FAKE_CREDENTIALS
+from localaws.credentials import StackCredentials
 
 PHOTOS = "repairapp-local-photos"
 SITE = "repairapp-local-site"
 KEY = "uploads/img_1/photo"
 MAX_BYTES = 10 * 1024 * 1024
+# The emulator knows one key: its stack's (the committed fake ones are refused like any other).
+STACK = StackCredentials.generate()
+KNOWN = {STACK.access_key_id: STACK.secret_access_key}
 
 
 def _presigned(**overrides: Any) -> dict[str, Any]:
@@ -30,8 +33,8 @@ def _presigned(**overrides: Any) -> dict[str, Any]:
         "s3",
         region_name="eu-west-1",
         endpoint_url="http://127.0.0.1:4566",
-        aws_access_key_id=overrides.pop("access_key", FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"]),
-        aws_secret_access_key=overrides.pop("secret", FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]),
+        aws_access_key_id=overrides.pop("access_key", STACK.access_key_id),
+        aws_secret_access_key=overrides.pop("secret", STACK.secret_access_key),
         config=Config(signature_version="s3v4"),
     )
     signed: dict[str, Any] = s3.generate_presigned_post(
@@ -65,7 +68,7 @@ def _environ(
 
 
 def _refusal(environ: dict[str, Any], **kwargs: Any) -> tuple[int, str]:
-    refused = s3_post_policy.check(environ, **kwargs)
+    refused = s3_post_policy.check(environ, credentials=KNOWN, **kwargs)
     assert refused is not None, "the upload was let through"
     status, _, body = refused
     return status, body.decode().split("<Code>")[1].split("</Code>")[0]
@@ -76,7 +79,7 @@ def test_an_upload_within_the_policy_passes_and_the_body_stays_readable() -> Non
     environ = _environ(signed["fields"], b"\xff\xd8 a photo")
     length = int(environ["CONTENT_LENGTH"])
 
-    assert s3_post_policy.check(environ) is None
+    assert s3_post_policy.check(environ, credentials=KNOWN) is None
     assert len(environ["wsgi.input"].read(length)) == length
 
 
@@ -139,7 +142,12 @@ def test_the_same_fields_cannot_write_into_another_bucket() -> None:
 def test_virtual_host_style_uploads_are_checked_too() -> None:
     signed = _presigned()
 
-    assert s3_post_policy.check(_environ(signed["fields"], b"photo", virtual_host=True)) is None
+    assert (
+        s3_post_policy.check(
+            _environ(signed["fields"], b"photo", virtual_host=True), credentials=KNOWN
+        )
+        is None
+    )
     assert _refusal(_environ(signed["fields"], b"<h1>", bucket=SITE, virtual_host=True)) == (
         403,
         "AccessDenied",
@@ -159,7 +167,7 @@ def test_a_field_no_condition_names_is_refused_but_x_ignore_fields_pass() -> Non
     ignored = {**signed["fields"], "x-ignore-note": "anything"}
 
     assert _refusal(_environ(extra, b"photo")) == (403, "AccessDenied")
-    assert s3_post_policy.check(_environ(ignored, b"photo")) is None
+    assert s3_post_policy.check(_environ(ignored, b"photo"), credentials=KNOWN) is None
 
 
 @pytest.mark.parametrize(
@@ -173,4 +181,4 @@ def test_a_field_no_condition_names_is_refused_but_x_ignore_fields_pass() -> Non
     ids=["sub-resource", "put", "json-api", "object-path"],
 )
 def test_other_requests_pass_untouched(environ: dict[str, Any]) -> None:
-    assert s3_post_policy.check(environ) is None
+    assert s3_post_policy.check(environ, credentials=KNOWN) is None
