@@ -44,14 +44,31 @@ class Feedback(Answer, kw_only=True):
     predicted: dict[str, Any]
 
 
-class LocalisedText(Request, kw_only=True):
-    en: str
-    nl: str | None = None
-    fr: str | None = None
-    de: str | None = None
+ProductName = Annotated[str, msgspec.Meta(max_length=100)]
+RepairAdvice = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class ProductNames(Request, kw_only=True):
+    """The item's name per UI language; English is required (the fallback)."""
+
+    en: ProductName
+    nl: ProductName | None = None
+    fr: ProductName | None = None
+    de: ProductName | None = None
+
+
+class TypicalRepairs(Request, kw_only=True):
+    """What a repair of this item usually involves, per UI language; English is required."""
+
+    en: RepairAdvice
+    nl: RepairAdvice | None = None
+    fr: RepairAdvice | None = None
+    de: RepairAdvice | None = None
 
 
 class LocalisedTexts(Request, kw_only=True):
+    """Short texts per UI language (blank lines are dropped: an emptied line is a text removed)."""
+
     en: ShortTexts | None = None
     nl: ShortTexts | None = None
     fr: ShortTexts | None = None
@@ -60,8 +77,8 @@ class LocalisedTexts(Request, kw_only=True):
 
 class ProductInput(Request, kw_only=True):
     category: CategoryName
-    name: LocalisedText
-    typical_repair: LocalisedText
+    name: ProductNames
+    typical_repair: TypicalRepairs
     common_faults: LocalisedTexts | None = None
 
 
