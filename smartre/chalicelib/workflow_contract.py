@@ -1,7 +1,8 @@
 """The analysis workflow's contract with its Lambda tasks, written down once.
 
 ``stepfunctions/analysis.asl.json`` and the task code meet here: each task's Chalice function name
-(the ASL's ``${...}`` placeholder and the Lambda's name), its ASL state name, the error names its
+(in the ASL as ``"Resource": "${classify_image}"``, replaced by the deployed Lambda's ARN when the
+definition is rendered), its ASL state name, the error names its
 ``Retry`` and ``Catch`` match (Step Functions matches a Lambda error by the raised exception's
 class name), and the payloads that cross the workflow: each task's input, the two Parallel
 branches' results and the merge's input, as ``TypedDict``s that mypy checks in the task code.

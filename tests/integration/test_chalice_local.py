@@ -120,9 +120,10 @@ def test_an_unknown_route_answers_in_the_projects_error_shape(
 ) -> None:
     reply = call("GET", f"{apps[app]}/api/no-such-route")
 
-    assert reply.status == 403
+    # As API Gateway answers with the project's gateway response (issue 16: a JSON 404).
+    assert reply.status == 404
     assert set(reply.json) == {"Code", "Message"}
-    assert reply.json["Code"] == "Forbidden"
+    assert reply.json["Code"] == "NoSuchRoute"
 
 
 def test_smartre_refuses_a_call_without_its_service_key_in_the_projects_shape(
