@@ -2,32 +2,50 @@
 
 1. Each app's ``import app`` (every route, its dependencies and the declarations) in fresh
    processes, in CPU time, from a copy laid out as its Lambda package with compiled ``.pyc``
-   (``bench_observability.lay_out``); ``--against REV`` lays out another revision too (default:
-   the commit before the declarations) and runs both interleaved. Budget: at most +30 ms.
+   (``bench_observability.lay_out``), with only the third-party packages that Lambda has
+   (``lambda_site``: the app's requirements and their dependencies, plus boto3 and chalice), not
+   the whole dev virtualenv. Two earlier revisions are laid out too and all three run
+   interleaved: ``674f9e4``, main before issue 15, and ``c584814``, main just before the msgspec
+   declarations were merged (it already holds the other issues' work that came in meanwhile, so
+   the difference to it is the declarations' own cost). Budget: at most +30 ms.
 2. The candidate libraries on their own: the extra import time of ``msgspec`` and of
    ``pydantic`` (and of one five-field model that refuses a bad body), measured in a fresh
    process after the modules every app imports anyway (chalice, boto3, re, typing, ...).
 
-    python -m bench.bench_contracts                  # this tree against 674f9e4
-    python -m bench.bench_contracts --against HEAD~3
+    python -m bench contracts                               # this tree against both
+    python -m bench.bench_contracts --against HEAD~3        # this tree against another revision
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import tempfile
+from importlib import metadata
 from pathlib import Path
+
+from packaging.requirements import Requirement
 
 from bench.bench_observability import APPS, REPO_ROOT, from_revision, lay_out
 from bench.processes import run_fresh
 
-BEFORE = "674f9e4"  # main before issue 15 (the hand-written validators and schemas)
+BEFORE = (
+    "674f9e4",  # main before issue 15 (the hand-written validators and schemas)
+    "c584814",  # main just before the msgspec declarations, with the other issues' work
+)
 RUNS = 15
+# What the Lambda runtime provides or Chalice packages besides the app's requirements.
+RUNTIME_PACKAGES = ("boto3", "chalice")
 # CPU seconds of this process (``process_time``), not wall-clock: on a machine shared by several
 # busy processes the wall-clock import time mostly measures the others.
+# The dev virtualenv's site-packages leave the path before the clock starts: the Lambda has only
+# what ``lambda_site`` links (e.g. msgspec imports typing_extensions when it finds it; the
+# packages have none).
 _COLD_START = """
+import sys
+sys.path[:] = [p for p in sys.path if "site-packages" not in p]
 import time
 started = time.process_time()
 import app
@@ -85,14 +103,47 @@ def extra_import_ms(snippet: str) -> float:
     return statistics.median(times)
 
 
-def cold_starts(app_dirs: dict[str, Path]) -> dict[str, list[float]]:
-    """CPU ms of ``import app`` per tree, interleaved so both see the same machine."""
+def _requirements(app: str) -> list[Requirement]:
+    lines = (REPO_ROOT / app / "requirements.txt").read_text().splitlines()
+    return [Requirement(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+def lambda_site(app: str, target: Path) -> Path:
+    """A folder linking, from this virtualenv, only the packages the app's Lambda has: its
+    requirements with their dependencies, and ``RUNTIME_PACKAGES`` with theirs (chalice's CLI
+    dependencies aside: its package holds ``chalice.app`` only)."""
+    wanted = [r for r in _requirements(app) if r.marker is None or r.marker.evaluate()]
+    wanted += [Requirement(name) for name in RUNTIME_PACKAGES]
+    seen: set[str] = set()
+    target.mkdir(parents=True)
+    while wanted:
+        requirement = wanted.pop()
+        name = re.sub(r"[-_.]+", "-", requirement.name).lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        dist = metadata.distribution(name)
+        tops = {Path(str(f)).parts[0] for f in dist.files or () if not str(f).startswith("..")}
+        for top in tops - {"__pycache__", "bin"}:
+            source = Path(str(dist.locate_file(top)))
+            if not (target / top).exists():
+                (target / top).symlink_to(source)
+        if name != "chalice":
+            for line in dist.requires or ():
+                dependency = Requirement(line)
+                if dependency.marker is None or dependency.marker.evaluate({"extra": ""}):
+                    wanted.append(dependency)
+    return target
+
+
+def cold_starts(app_dirs: dict[str, Path], site: Path) -> dict[str, list[float]]:
+    """CPU ms of ``import app`` per tree, interleaved so all see the same machine."""
     times: dict[str, list[float]] = {label: [] for label in app_dirs}
     for _ in range(RUNS):
         for label, app_dir in app_dirs.items():
             env = {
                 **os.environ,
-                "PYTHONPATH": f"{app_dir}:{app_dir / 'vendor'}",
+                "PYTHONPATH": f"{app_dir}:{app_dir / 'vendor'}:{site}",
                 "PYTHONDONTWRITEBYTECODE": "1",
                 "STAGE": "dev",
             }
@@ -103,22 +154,26 @@ def cold_starts(app_dirs: dict[str, Path]) -> dict[str, list[float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--against", default=BEFORE, help="git revision to compare with")
+    parser.add_argument(
+        "--against", nargs="+", default=list(BEFORE), help="git revisions to compare with"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        before_tree = from_revision(args.against, Path(work) / "before")
+        trees = {rev: from_revision(rev, Path(work) / rev) for rev in args.against}
         for app in APPS:
             dirs = {
-                args.against: lay_out(before_tree, app, Path(work) / "before-pkg"),
-                "this tree": lay_out(REPO_ROOT, app, Path(work) / "after-pkg"),
+                rev: lay_out(tree, app, Path(work) / f"{rev}-pkg") for rev, tree in trees.items()
             }
-            times = cold_starts(dirs)
+            dirs["this tree"] = lay_out(REPO_ROOT, app, Path(work) / "after-pkg")
+            times = cold_starts(dirs, lambda_site(app, Path(work) / f"{app}-site"))
             medians = {label: statistics.median(values) for label, values in times.items()}
-            delta = medians["this tree"] - medians[args.against]
+            now = medians["this tree"]
+            against = ", ".join(
+                f"{medians[rev]:.0f} ms at {rev} ({now - medians[rev]:+.0f} ms)" for rev in trees
+            )
             print(
                 f"{app}: import app, CPU ms, median of {RUNS} fresh processes: "
-                f"{medians[args.against]:.0f} ms at {args.against}, "
-                f"{medians['this tree']:.0f} ms now ({delta:+.0f} ms; budget +30 ms)"
+                f"{now:.0f} ms now; {against}; budget +30 ms"
             )
     for name, snippet in CANDIDATES.items():
         try:

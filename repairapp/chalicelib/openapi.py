@@ -20,31 +20,30 @@ from chalicelib import __version__
 from chalicelib.identifiers import ANALYSIS_ID, PRODUCT_ID, REPAIR_ID
 from chalicelib.repairs import STATUSES
 from chalicelib.routes import ROUTES
-from repaircore.contracts.analyses import (
+from repaircore.contracts.analyses import PhotoUploadRequest, TriageRequest
+from repaircore.contracts.answers import (
     Analysis,
-    PhotoUploadRequest,
-    TriageAnswer,
-    TriageRequest,
-    Upload,
-)
-from repaircore.contracts.base import Error
-from repaircore.contracts.repairapp import (
+    Error,
     PhotoLink,
+    Product,
     ProductList,
-    ProductUpdate,
     RepairCreated,
     RepairHealth,
     RepairPage,
-    RepairRequest,
-    RepairUpdate,
     StaffRepair,
     StaffSession,
-    StaffSessionRequest,
     Stats,
     TrackedRepair,
+    TriageAnswer,
+    Upload,
     Vocabulary,
 )
-from repaircore.contracts.smartre import Product
+from repaircore.contracts.repairapp import (
+    ProductUpdate,
+    RepairRequest,
+    RepairUpdate,
+    StaffSessionRequest,
+)
 from repaircore.openapi import JSON, ref, schemas
 
 KEY_PATTERN = "^[A-Za-z0-9_-]{8,128}$"

@@ -1,10 +1,11 @@
 """Coordinators keep the per-category advice up to date: SmartRe's catalogue, edited from RepairApp.
 
 The catalogue belongs to SmartRe (the triage reads it); RepairApp is only the staff door to it.
-The body is validated here as SmartRe would, so malformed input never leaves RepairApp, and the
-version travels as ``If-Match``. A stale version (another coordinator saved first) is SmartRe's
-409 ``VersionConflict``; it becomes our 412 ``PreconditionFailed``, the same answer a stale repair
-update gets, so the SPA handles both alike: keep the text, offer to reload.
+The body is read here exactly as SmartRe reads it (``repaircore.catalogue_input``, one reading
+for both), so malformed input never leaves RepairApp, and the version travels as ``If-Match``.
+A stale version (another coordinator saved first) is SmartRe's 409 ``VersionConflict``; it
+becomes our 412 ``PreconditionFailed``, the same answer a stale repair update gets, so the SPA
+handles both alike: keep the text, offer to reload.
 """
 
 from __future__ import annotations
