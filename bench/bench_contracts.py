@@ -12,8 +12,13 @@
    ``pydantic`` (and of one five-field model that refuses a bad body), measured in a fresh
    process after the modules every app imports anyway (chalice, boto3, re, typing, ...).
 
-    python -m bench contracts                               # this tree against both
-    python -m bench.bench_contracts --against HEAD~3        # this tree against another revision
+The difference to each revision is the median of the differences within a round (every round
+runs all trees back to back), steadier on a busy machine than a difference of medians; give more
+runs there. ``--whole-venv`` measures as this bench did before ``lambda_site``.
+
+    python -m bench contracts                                     # this tree against both
+    python -m bench.bench_contracts --against HEAD~3 --runs 30    # against another revision
+    python -m bench.bench_contracts --skip-candidates --whole-venv
 """
 
 from __future__ import annotations
@@ -38,14 +43,16 @@ BEFORE = (
 RUNS = 15
 # What the Lambda runtime provides or Chalice packages besides the app's requirements.
 RUNTIME_PACKAGES = ("boto3", "chalice")
-# CPU seconds of this process (``process_time``), not wall-clock: on a machine shared by several
-# busy processes the wall-clock import time mostly measures the others.
 # The dev virtualenv's site-packages leave the path before the clock starts: the Lambda has only
 # what ``lambda_site`` links (e.g. msgspec imports typing_extensions when it finds it; the
 # packages have none).
-_COLD_START = """
+_LAMBDA_PATH = """
 import sys
 sys.path[:] = [p for p in sys.path if "site-packages" not in p]
+"""
+# CPU seconds of this process (``process_time``), not wall-clock: on a machine shared by several
+# busy processes the wall-clock import time mostly measures the others.
+_COLD_START = """
 import time
 started = time.process_time()
 import app
@@ -136,20 +143,28 @@ def lambda_site(app: str, target: Path) -> Path:
     return target
 
 
-def cold_starts(app_dirs: dict[str, Path], site: Path) -> dict[str, list[float]]:
-    """CPU ms of ``import app`` per tree, interleaved so all see the same machine."""
+def cold_starts(app_dirs: dict[str, Path], site: Path | None, runs: int) -> dict[str, list[float]]:
+    """CPU ms of ``import app`` per tree, interleaved so all see the same machine; with
+    ``site=None`` from the whole dev virtualenv (how this bench measured before)."""
     times: dict[str, list[float]] = {label: [] for label in app_dirs}
-    for _ in range(RUNS):
+    for _ in range(runs):
         for label, app_dir in app_dirs.items():
             env = {
                 **os.environ,
-                "PYTHONPATH": f"{app_dir}:{app_dir / 'vendor'}:{site}",
+                "PYTHONPATH": f"{app_dir}:{app_dir / 'vendor'}" + (f":{site}" if site else ""),
                 "PYTHONDONTWRITEBYTECODE": "1",
                 "STAGE": "dev",
             }
-            _, out = run_fresh(_COLD_START, env, cwd=app_dir)
+            script = (_LAMBDA_PATH if site else "") + _COLD_START
+            _, out = run_fresh(script, env, cwd=app_dir)
             times[label].append(float(out.strip().splitlines()[-1]) * 1000)
     return times
+
+
+def paired_difference(times: dict[str, list[float]], revision: str) -> float:
+    """Median over the rounds of (this tree - ``revision``)."""
+    pairs = zip(times["this tree"], times[revision], strict=True)
+    return statistics.median(now - before for now, before in pairs)
 
 
 def main() -> None:
@@ -157,6 +172,13 @@ def main() -> None:
     parser.add_argument(
         "--against", nargs="+", default=list(BEFORE), help="git revisions to compare with"
     )
+    parser.add_argument(
+        "--skip-candidates", action="store_true", help="only the apps, not msgspec vs pydantic"
+    )
+    parser.add_argument(
+        "--whole-venv", action="store_true", help="import from the dev virtualenv (the old way)"
+    )
+    parser.add_argument("--runs", type=int, default=RUNS, help="fresh processes per tree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         trees = {rev: from_revision(rev, Path(work) / rev) for rev in args.against}
@@ -165,16 +187,24 @@ def main() -> None:
                 rev: lay_out(tree, app, Path(work) / f"{rev}-pkg") for rev, tree in trees.items()
             }
             dirs["this tree"] = lay_out(REPO_ROOT, app, Path(work) / "after-pkg")
-            times = cold_starts(dirs, lambda_site(app, Path(work) / f"{app}-site"))
+            site = None if args.whole_venv else lambda_site(app, Path(work) / f"{app}-site")
+            times = cold_starts(dirs, site, args.runs)
             medians = {label: statistics.median(values) for label, values in times.items()}
-            now = medians["this tree"]
+            # Each round runs every tree back to back, so a difference within a round sees one
+            # machine; the median of those differences is steadier than a difference of medians
+            # when the load changes during the run.
             against = ", ".join(
-                f"{medians[rev]:.0f} ms at {rev} ({now - medians[rev]:+.0f} ms)" for rev in trees
+                f"{medians[rev]:.0f} ms at {rev} ({paired_difference(times, rev):+.0f} ms)"
+                for rev in trees
             )
             print(
-                f"{app}: import app, CPU ms, median of {RUNS} fresh processes: "
-                f"{now:.0f} ms now; {against}; budget +30 ms"
+                f"{app}: import app, CPU ms, median of {args.runs} fresh processes: "
+                f"{medians['this tree']:.0f} ms now; {against} (median of the paired "
+                "differences); budget +30 ms",
+                flush=True,
             )
+    if args.skip_candidates:
+        return
     for name, snippet in CANDIDATES.items():
         try:
             print(f"{name}: +{extra_import_ms(snippet):.1f} CPU ms (median of {RUNS})")
