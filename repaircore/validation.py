@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import msgspec
@@ -77,133 +76,6 @@ def clean_text(value: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in value).split())
 
 
-class Fields:
-    """Typed access to a parsed object; every getter raises ``InvalidInput`` naming the field."""
-
-    def __init__(
-        self, body: Mapping[str, Any], *, allowed: Collection[str], where: str = ""
-    ) -> None:
-        unknown = sorted(set(body) - set(allowed))
-        if unknown:
-            raise InvalidInput(
-                f"unknown field {where}{unknown[0]}; allowed: {', '.join(sorted(allowed))}",
-                code="UnknownField",
-            )
-        self._body = body
-        self._where = where
-
-    def _name(self, field: str) -> str:
-        return f"{self._where}{field}"
-
-    def present(self, field: str) -> bool:
-        return self._body.get(field) is not None
-
-    def raw(self, field: str) -> Any:
-        """The unparsed value, for shapes the typed getters do not cover."""
-        return self._body.get(field)
-
-    def string(
-        self,
-        field: str,
-        *,
-        required: bool = False,
-        max_length: int = 200,
-        min_length: int = 0,
-        pattern: re.Pattern[str] | None = None,
-    ) -> str | None:
-        value = self._body.get(field)
-        if value is None:
-            self._check_required(field, required)
-            return None
-        if not isinstance(value, str):
-            raise InvalidInput(f"{self._name(field)} must be a string", code="InvalidType")
-        # The limit applies to the text as sent (as documented), before cleaning shortens it.
-        if len(value) > max_length:
-            raise InvalidInput(
-                f"{self._name(field)} is longer than {max_length} characters", code="TooLong"
-            )
-        value = clean_text(value)
-        if len(value) < min_length or (required and not value):
-            raise InvalidInput(f"{self._name(field)} is too short", code="TooShort")
-        if pattern is not None and not pattern.fullmatch(value):
-            raise InvalidInput(f"{self._name(field)} has the wrong format", code="InvalidFormat")
-        return value or None
-
-    def number(
-        self, field: str, *, required: bool = False, minimum: float, maximum: float
-    ) -> float | None:
-        value = self._body.get(field)
-        if value is None:
-            self._check_required(field, required)
-            return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            raise InvalidInput(f"{self._name(field)} must be a number", code="InvalidType")
-        if not minimum <= value <= maximum:
-            raise InvalidInput(
-                f"{self._name(field)} must be between {minimum:g} and {maximum:g}",
-                code="OutOfRange",
-            )
-        return float(value)
-
-    def integer(
-        self, field: str, *, required: bool = False, minimum: int, maximum: int
-    ) -> int | None:
-        value = self._body.get(field)
-        if value is None:
-            self._check_required(field, required)
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInput(f"{self._name(field)} must be an integer", code="InvalidType")
-        if not minimum <= value <= maximum:
-            raise InvalidInput(
-                f"{self._name(field)} must be between {minimum} and {maximum}", code="OutOfRange"
-            )
-        return value
-
-    def boolean(self, field: str, *, required: bool = False) -> bool | None:
-        value = self._body.get(field)
-        if value is None:
-            self._check_required(field, required)
-            return None
-        if not isinstance(value, bool):
-            raise InvalidInput(f"{self._name(field)} must be true or false", code="InvalidType")
-        return value
-
-    def choice(
-        self,
-        field: str,
-        options: Collection[str],
-        *,
-        required: bool = False,
-        code: str = "InvalidValue",
-    ) -> str | None:
-        value = self.string(field, required=required, max_length=100)
-        if value is None:
-            return None
-        if value not in options:
-            raise InvalidInput(f"{self._name(field)} {value!r} is not a known value", code=code)
-        return value
-
-    def object(
-        self, field: str, *, allowed: Collection[str], required: bool = False
-    ) -> Fields | None:
-        value = self._body.get(field)
-        if value is None:
-            self._check_required(field, required)
-            return None
-        if not isinstance(value, dict):
-            raise InvalidInput(f"{self._name(field)} must be an object", code="InvalidType")
-        return Fields(value, allowed=allowed, where=f"{self._name(field)}.")
-
-    def _check_required(self, field: str, required: bool) -> None:
-        if required:
-            raise InvalidInput(f"{self._name(field)} is required", code="MissingField")
-
-
 # --- declared bodies (repaircore.contracts) -----------------------------------------------------
 S = TypeVar("S", bound=msgspec.Struct)
 
@@ -222,13 +94,15 @@ _FAILURES: tuple[tuple[str, str], ...] = (
 _AT = r" - at `\$(?P<path>[^`]*)`$"
 # These failures may name a field-specific Code (``Request.error_codes``).
 _SPECIFIC = frozenset({"InvalidFormat", "InvalidValue"})
+# Failures about an object's keys keep their Code inside a field with ``Request.malformed_codes``.
+_ABOUT_KEYS = frozenset({"UnknownField", "MissingField"})
 
 
 def decode(body: Mapping[str, Any], model: type[S]) -> S:
     """``body`` as the declared ``model``, or ``InvalidInput`` with the Code of the first problem.
 
-    As with ``Fields``: null means absent; a string's length limit applies to the text as sent,
-    then whitespace is collapsed and control characters dropped, and a blank string is absent.
+    Null means absent; a string's length limit applies to the text as sent, then whitespace is
+    collapsed and control characters dropped, and a blank string is absent.
     """
     try:
         return msgspec.convert(_prepared(body, model), model)
@@ -305,4 +179,13 @@ def _invalid(message: str, model: type[msgspec.Struct]) -> InvalidInput:
     if code in _SPECIFIC:
         # A list's items share their field's Code ("skills[2]" → "skills").
         code = getattr(model, "error_codes", {}).get(re.sub(r"\[\d+\]$", "", field), code)
+    if code not in _ABOUT_KEYS:
+        malformed: Mapping[str, str] = getattr(model, "malformed_codes", {})
+        code = next((malformed[f] for f in _enclosing(field) if f in malformed), code)
     return InvalidInput(f"{field or 'body'}: {detail}", code=code)
+
+
+def _enclosing(field: str) -> list[str]:
+    """``a.b[0]``, ``a.b``, ``a``: the field and each field that holds it, innermost first."""
+    parts = re.split(r"(?=[.\[])", field)
+    return ["".join(parts[:end]) for end in range(len(parts), 0, -1)]

@@ -20,45 +20,44 @@ from chalicelib import __version__
 from chalicelib.identifiers import ANALYSIS_ID, PRODUCT_ID, REPAIR_ID
 from chalicelib.repairs import STATUSES
 from chalicelib.routes import ROUTES
-from repaircore.contracts.analyses import (
+from repaircore.contracts.analyses import PhotoUploadRequest, TriageRequest
+from repaircore.contracts.answers import (
     Analysis,
-    PhotoUploadRequest,
+    Error,
+    EventItem,
+    EventItems,
+    EventList,
+    EventSummary,
+    PhotoLink,
+    Product,
+    ProductList,
+    RepairCreated,
+    RepairHealth,
+    RepairPage,
+    StaffEvent,
+    StaffEventList,
+    StaffRepair,
+    StaffSession,
+    Stats,
+    TrackedRepair,
     TriageAnswer,
-    TriageRequest,
     Upload,
+    Vocabulary,
 )
-from repaircore.contracts.base import Error
+from repaircore.contracts.answers import Event as EventAnswer
 from repaircore.contracts.events import (
     BookingRequest,
     CheckinRequest,
     EventChange,
     EventInput,
-    EventItem,
-    EventItems,
-    EventList,
-    EventSummary,
-    StaffEvent,
-    StaffEventList,
     WalkInRequest,
 )
-from repaircore.contracts.events import Event as EventAnswer
 from repaircore.contracts.repairapp import (
-    PhotoLink,
-    ProductList,
     ProductUpdate,
-    RepairCreated,
-    RepairHealth,
-    RepairPage,
     RepairRequest,
     RepairUpdate,
-    StaffRepair,
-    StaffSession,
     StaffSessionRequest,
-    Stats,
-    TrackedRepair,
-    Vocabulary,
 )
-from repaircore.contracts.smartre import Product
 from repaircore.openapi import JSON, ref, schemas
 
 KEY_PATTERN = "^[A-Za-z0-9_-]{8,128}$"

@@ -2,7 +2,8 @@
 
 ("Events", ORDS's word — ``group_identifier``, ``event_date`` — because ``/api/staff/sessions``
 already means a staff sign-in.) An event's times are ISO 8601 with their UTC offset; the SPA shows
-them in Europe/Brussels time. Standalone: ``contracts.repairapp`` imports ``Booking`` from here.
+them in Europe/Brussels time. The requests and value types; the answers are in ``contracts.answers``
+(off the Lambdas' import path).
 """
 
 from __future__ import annotations
@@ -11,14 +12,10 @@ from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
-from repaircore.contracts.analyses import SimilarRepairs
 from repaircore.contracts.base import (
-    Answer,
     CategoryName,
-    CategoryValue,
     Language,
     Request,
-    Timestamp,
 )
 
 SKILLS = ("electrical", "textile", "bicycles", "computers", "mechanical", "other")
@@ -137,87 +134,3 @@ class WalkInRequest(Request, kw_only=True):
         "imageId": "InvalidImageId",
         "language": "UnknownLanguage",
     }
-
-
-# --- answers ----------------------------------------------------------------------------------
-class Event(Answer, kw_only=True):
-    event_id: str
-    group_identifier: str
-    place: str
-    address: str
-    postcode: str
-    starts_at: EventTime
-    ends_at: EventTime
-    capacity: int
-    seats_left: Annotated[int, msgspec.Meta(ge=0)]
-    categories: list[CategoryValue]
-    skills: list[Skill]
-    distance_km: (
-        Annotated[float, msgspec.Meta(ge=0, description="Only with ?postcode=")] | msgspec.UnsetType
-    ) = msgspec.UNSET
-
-
-class StaffEvent(Event, kw_only=True):
-    booked: Annotated[int, msgspec.Meta(ge=0)]
-    checked_in: Annotated[int, msgspec.Meta(ge=0)]
-    version: Annotated[int, msgspec.Meta(ge=1)]
-    created_at: Timestamp
-    updated_at: Timestamp
-
-
-class EventList(Answer, kw_only=True):
-    items: list[Event]
-
-
-class StaffEventList(Answer, kw_only=True):
-    items: list[StaffEvent]
-
-
-class Booking(Answer, kw_only=True):
-    """A repair's seat at an event, as its tracking page shows it."""
-
-    event_id: str
-    place: str
-    address: str
-    starts_at: EventTime
-    ends_at: EventTime
-    status: BookingStatus
-    ticket: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
-
-
-class EventItem(Answer, kw_only=True):
-    """One item at an event: what the prepare sheet and the table show."""
-
-    repair_id: str
-    status: RepairStatusValue
-    booking_status: BookingStatus
-    ticket: Annotated[int, msgspec.Meta(ge=1)] | msgspec.UnsetType = msgspec.UNSET
-    product_category: str | None
-    description: str | msgspec.UnsetType = msgspec.UNSET
-    likely_outcome: str | msgspec.UnsetType = msgspec.UNSET
-    likely_barrier: str | msgspec.UnsetType = msgspec.UNSET
-    similar_repairs: (
-        Annotated[SimilarRepairs, msgspec.Meta(description="From the triage, when it had them")]
-        | msgspec.UnsetType
-    ) = msgspec.UNSET
-    has_photo: bool
-    claimed_by: str | msgspec.UnsetType = msgspec.UNSET
-    version: Annotated[int, msgspec.Meta(ge=1)]
-    hints: list[str]
-
-
-class EventItems(Answer, kw_only=True):
-    event: StaffEvent
-    items: list[EventItem]
-    hints: Annotated[list[str], msgspec.Meta(description="Parts and tools for the whole event")]
-
-
-class EventSummary(Answer, kw_only=True):
-    event: StaffEvent
-    seen: int
-    fixed: int
-    repairable: int
-    end_of_life: int
-    no_outcome: int
-    barriers: dict[str, int]
-    open_items: list[str]

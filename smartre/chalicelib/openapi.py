@@ -15,22 +15,18 @@ from typing import Any
 import msgspec
 
 from chalicelib import __version__
-from repaircore.contracts.analyses import (
+from repaircore.contracts.analyses import AnalysisRequest, UploadRequest
+from repaircore.contracts.answers import (
     Analysis,
-    AnalysisRequest,
-    ImageLink,
-    Upload,
-    UploadRequest,
-)
-from repaircore.contracts.base import Error
-from repaircore.contracts.smartre import (
+    Error,
     Feedback,
-    FeedbackRequest,
+    ImageLink,
     Product,
-    ProductInput,
     ProductPage,
     SmartReHealth,
+    Upload,
 )
+from repaircore.contracts.smartre import FeedbackRequest, ProductInput
 from repaircore.openapi import JSON, ref, schemas
 
 SCHEMAS: dict[str, Any] = schemas(

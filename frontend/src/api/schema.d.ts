@@ -770,14 +770,10 @@ export interface components {
             displacementRate: number;
             notEstimated: string[];
         };
-        /** LocalisedText */
-        LocalisedText: {
-            en: string;
-            nl?: string | null | "";
-            fr?: string | null | "";
-            de?: string | null | "";
-        };
-        /** LocalisedTexts */
+        /**
+         * LocalisedTexts
+         * @description Short texts per UI language (blank lines are dropped: an emptied line is a text removed).
+         */
         LocalisedTexts: {
             en?: string[] | null;
             nl?: string[] | null;
@@ -847,14 +843,24 @@ export interface components {
             items: components["schemas"]["Product"][];
         };
         /**
+         * ProductNames
+         * @description The item's name per UI language; English is required (the fallback).
+         */
+        ProductNames: {
+            en: string;
+            nl?: string | null | "";
+            fr?: string | null | "";
+            de?: string | null | "";
+        };
+        /**
          * ProductUpdate
          * @description A coordinator's edit of one category's advice (sent on to SmartRe with If-Match).
          */
         ProductUpdate: {
             /** @description An Open Repair Data category (any case) */
             category: string;
-            name: components["schemas"]["LocalisedText"];
-            typicalRepair: components["schemas"]["LocalisedText"];
+            name: components["schemas"]["ProductNames"];
+            typicalRepair: components["schemas"]["TypicalRepairs"];
             commonFaults?: components["schemas"]["LocalisedTexts"] | null;
         };
         /** RepairCreated */
@@ -1128,6 +1134,16 @@ export interface components {
             language: "de" | "en" | "fr" | "nl";
         };
         /**
+         * TypicalRepairs
+         * @description What a repair of this item usually involves, per UI language; English is required.
+         */
+        TypicalRepairs: {
+            en: string;
+            nl?: string | null | "";
+            fr?: string | null | "";
+            de?: string | null | "";
+        };
+        /**
          * Unadapted
          * @description The outcome model's answer before this deployment's adaptation state
          *         (``modelVersions.adaptation``), for ``category``; a feedback label adds it to the state.
@@ -1206,7 +1222,6 @@ export type EventList = components['schemas']['EventList'];
 export type EventSummary = components['schemas']['EventSummary'];
 export type HistoryEntry = components['schemas']['HistoryEntry'];
 export type Impact = components['schemas']['Impact'];
-export type LocalisedText = components['schemas']['LocalisedText'];
 export type LocalisedTexts = components['schemas']['LocalisedTexts'];
 export type MissingPart = components['schemas']['MissingPart'];
 export type OutcomePrediction = components['schemas']['OutcomePrediction'];
@@ -1215,6 +1230,7 @@ export type PhotoUploadRequest = components['schemas']['PhotoUploadRequest'];
 export type Product = components['schemas']['Product'];
 export type ProductCategory = components['schemas']['ProductCategory'];
 export type ProductList = components['schemas']['ProductList'];
+export type ProductNames = components['schemas']['ProductNames'];
 export type ProductUpdate = components['schemas']['ProductUpdate'];
 export type RepairCreated = components['schemas']['RepairCreated'];
 export type RepairHealth = components['schemas']['RepairHealth'];
@@ -1239,6 +1255,7 @@ export type StatusCounts = components['schemas']['StatusCounts'];
 export type TrackedRepair = components['schemas']['TrackedRepair'];
 export type TriageAnswer = components['schemas']['TriageAnswer'];
 export type TriageRequest = components['schemas']['TriageRequest'];
+export type TypicalRepairs = components['schemas']['TypicalRepairs'];
 export type Unadapted = components['schemas']['Unadapted'];
 export type UnadaptedOutcome = components['schemas']['UnadaptedOutcome'];
 export type Upload = components['schemas']['Upload'];

@@ -21,7 +21,6 @@ from chalicelib.repairs import (
     CLOSED,
     OUTCOME_OF,
     PERSONAL_ATTRIBUTES,
-    STATUSES,
     Status,
     can_move,
     history_entry,
@@ -30,6 +29,7 @@ from chalicelib.repairs import (
     without_photo,
 )
 from chalicelib.services import feedback, notifications
+from repaircore.contracts import repairapp as contract
 from repaircore.errors import (
     Conflict,
     InvalidInput,
@@ -38,9 +38,8 @@ from repaircore.errors import (
     PreconditionRequired,
     VersionConflict,
 )
-from repaircore.validation import Fields
+from repaircore.validation import decode
 from repaircore.vocabulary import (
-    REPAIR_OUTCOMES,
     RepairOutcome,
     canonical_barrier,
     canonical_category,
@@ -64,26 +63,15 @@ class RepairUpdate:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> RepairUpdate:
-        fields = Fields(
-            body,
-            allowed={
-                "status",
-                "outcome",
-                "barrier",
-                "publicMessage",
-                "internalNote",
-                "note",
-                "productCategory",
-            },
-        )
-        status = Status(str(fields.choice("status", STATUSES, required=True, code="UnknownStatus")))
-        outcome = fields.choice("outcome", REPAIR_OUTCOMES, code="UnknownOutcome")
+        declared = decode(body, contract.RepairUpdate)
+        status = Status(declared.status.value)
+        outcome = declared.outcome.value if declared.outcome is not None else None
         if outcome is not None and OUTCOME_OF.get(status) != outcome:
             raise InvalidInput(
                 f"outcome {outcome!r} does not match status {status.value!r}",
                 code="OutcomeMismatch",
             )
-        barrier_name = fields.string("barrier", max_length=100)
+        barrier_name = declared.barrier
         barrier = canonical_barrier(barrier_name) if barrier_name else None
         if barrier_name and barrier is None:
             raise InvalidInput(f"barrier {barrier_name!r} is unknown", code="UnknownBarrier")
@@ -96,7 +84,7 @@ class RepairUpdate:
             raise InvalidInput(
                 "a barrier only applies to end_of_life", code="BarrierWithoutEndOfLife"
             )
-        category_name = fields.string("productCategory", max_length=100)
+        category_name = declared.product_category
         category = canonical_category(category_name) if category_name else None
         if category_name and category is None:
             raise InvalidInput(
@@ -105,17 +93,17 @@ class RepairUpdate:
             )
         # ``note`` is the field's name before the split: staff typed it without being told it
         # was public, so it is taken as the internal note (never shown to the visitor).
-        internal_note = fields.string("internalNote", max_length=NOTE_MAX_CHARS)
-        legacy_note = fields.string("note", max_length=NOTE_MAX_CHARS)
-        if internal_note is not None and legacy_note is not None:
+        if declared.internal_note is not None and declared.note is not None:
             raise InvalidInput(
                 "send internalNote only (note is its old name)", code="NoteAndInternalNote"
             )
         return cls(
             status=status,
             barrier=barrier,
-            public_message=fields.string("publicMessage", max_length=NOTE_MAX_CHARS),
-            internal_note=internal_note if internal_note is not None else legacy_note,
+            public_message=declared.public_message,
+            internal_note=(
+                declared.internal_note if declared.internal_note is not None else declared.note
+            ),
             product_category=category,
         )
 

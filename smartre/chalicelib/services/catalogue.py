@@ -17,12 +17,11 @@ from typing import Any
 
 from chalicelib import resources
 from chalicelib.identifiers import PRODUCT_ID
+from repaircore.catalogue_input import product_changes
 from repaircore.errors import Conflict, InvalidInput, NotFound, PreconditionRequired
-from repaircore.validation import Fields
-from repaircore.vocabulary import LANGUAGES, canonical_category
+from repaircore.vocabulary import LANGUAGES
 
 CACHE_SECONDS = 300.0
-MAX_FAULTS = 12
 _VERSION = re.compile(r'(?:W/)?"?(\d{1,9})"?')
 
 _cache: dict[str, Any] = {"at": None, "by_category": {}}
@@ -115,59 +114,12 @@ def parse_version(if_match: str | None) -> int | None:
     return int(match.group(1))
 
 
-def _localised_text(fields: Fields, name: str, max_length: int) -> dict[str, str]:
-    text = fields.object(name, allowed=LANGUAGES, required=True)
-    assert text is not None
-    values = {lang: text.string(lang, max_length=max_length) for lang in LANGUAGES}
-    if not values.get("en"):
-        raise InvalidInput(f"{name}.en is required", code="MissingField")
-    return {lang: value for lang, value in values.items() if value}
-
-
-def _localised_list(fields: Fields, name: str) -> dict[str, list[str]]:
-    if fields.object(name, allowed=LANGUAGES) is None:
-        return {}
-    result: dict[str, list[str]] = {}
-    raw: dict[str, Any] = fields.raw(name)
-    for lang in LANGUAGES:
-        values = raw.get(lang)
-        if values is None:
-            continue
-        if not isinstance(values, list) or len(values) > MAX_FAULTS:
-            raise InvalidInput(
-                f"{name}.{lang} must be a list of at most {MAX_FAULTS} texts", code="InvalidType"
-            )
-        cleaned = []
-        for value in values:
-            if not isinstance(value, str) or not 0 < len(value.strip()) <= 200:
-                raise InvalidInput(f"{name}.{lang} items must be short texts", code="InvalidType")
-            cleaned.append(" ".join(value.split()))
-        result[lang] = cleaned
-    return result
-
-
-def parse_product(body: dict[str, Any]) -> dict[str, Any]:
-    fields = Fields(body, allowed={"category", "name", "typicalRepair", "commonFaults"})
-    category_name = fields.string("category", required=True, max_length=100)
-    category = canonical_category(category_name or "")
-    if category is None:
-        raise InvalidInput(
-            f"category {category_name!r} is not an ORDS category", code="UnknownCategory"
-        )
-    return {
-        "category": category,
-        "name": _localised_text(fields, "name", 100),
-        "typicalRepair": _localised_text(fields, "typicalRepair", 2000),
-        "commonFaults": _localised_list(fields, "commonFaults"),
-    }
-
-
 def save_product(
     product_id: str, body: dict[str, Any], *, if_match: str | None, if_none_match: str | None
 ) -> dict[str, Any]:
     """Update with ``If-Match: <version>`` (409 when stale) or create with ``If-None-Match: *``."""
     _check_id(product_id)
-    changes = parse_product(body)
+    changes = product_changes(body)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     table = resources.products()
     if if_none_match is not None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.repairs import STATUSES
-from repaircore.contracts.repairapp import RepairStatus, StatusCounts
+from repaircore.contracts.answers import StatusCounts
+from repaircore.contracts.repairapp import RepairStatus
 
 
 def test_the_declared_statuses_are_the_status_machines() -> None:

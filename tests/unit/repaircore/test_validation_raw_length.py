@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from repaircore.contracts.analyses import AnalysisRequest
 from repaircore.errors import InvalidInput
-from repaircore.validation import Fields
+from repaircore.validation import decode
 
 
 def test_text_over_the_limit_is_refused_even_if_cleaning_would_shorten_it() -> None:
@@ -13,16 +14,12 @@ def test_text_over_the_limit_is_refused_even_if_cleaning_would_shorten_it() -> N
     padded = "a" * 1000 + " " * 1001
 
     with pytest.raises(InvalidInput) as caught:
-        Fields({"description": padded}, allowed={"description"}).string(
-            "description", max_length=2000
-        )
+        decode({"description": padded}, AnalysisRequest)
 
     assert caught.value.code == "TooLong"
 
 
 def test_text_at_the_limit_is_accepted_and_cleaned() -> None:
-    value = Fields({"note": "a\u000bb" + "c" * 1997}, allowed={"note"}).string(
-        "note", max_length=2000
-    )
+    request = decode({"description": "a\u000bb" + "c" * 1997}, AnalysisRequest)
 
-    assert value == "a b" + "c" * 1997
+    assert request.description == "a b" + "c" * 1997

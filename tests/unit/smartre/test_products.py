@@ -91,6 +91,8 @@ def test_creating_an_existing_product_is_a_conflict(
         ({**PRODUCT, "category": "Spaceship"}, "UnknownCategory"),
         ({**PRODUCT, "name": {"nl": "alleen Nederlands"}}, "MissingField"),
         ({**PRODUCT, "commonFaults": {"en": "not a list"}}, "InvalidType"),
+        ({**PRODUCT, "commonFaults": {"en": ["fault"] * 13}}, "InvalidType"),
+        ({**PRODUCT, "commonFaults": {"en": ["x" * 201]}}, "InvalidType"),
         ({**PRODUCT, "price": 3}, "UnknownField"),
     ],
 )
@@ -100,6 +102,17 @@ def test_invalid_products_are_refused(
     response = put(client, auth, "kettle", body, **{"If-None-Match": "*"})
     assert response.status_code == 400
     assert response.json_body["Code"] == code
+
+
+def test_a_blank_line_in_the_fault_list_is_a_fault_removed_not_an_error(
+    client: Client, auth: dict[str, str], kettle: Any
+) -> None:
+    changed = {**PRODUCT, "commonFaults": {"en": ["Does not  heat", "   ", ""]}}
+
+    response = put(client, auth, "kettle", changed, **{"If-Match": '"1"'})
+
+    assert response.status_code == 200
+    assert response.json_body["commonFaults"]["en"] == ["Does not heat"]
 
 
 def test_unknown_products_are_404(client: Client, auth: dict[str, str]) -> None:
