@@ -6,12 +6,17 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from localaws.patches import dynamodb_item_lock
 from repaircore import clients
 from repaircore.tables import Table
 
 
 @pytest.fixture
 def aws() -> Iterator[None]:
+    # moto's in-process DynamoDB checks a condition and then writes without a lock, so threads
+    # racing on one key could both pass (test_idempotency's 8 clients did, once in CI); the
+    # emulator serialises item operations as DynamoDB isolates them, and so do these tests.
+    dynamodb_item_lock.apply()
     with mock_aws():
         clients.reset()
         yield
