@@ -10,11 +10,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from localaws.stack import LocalStack
-from repaircore.vocabulary import PRODUCT_CATEGORIES
 from tests.reliability.conftest import (
     DESCRIPTION,
     RepairApp,
@@ -23,6 +21,7 @@ from tests.reliability.conftest import (
     new_key,
     repair_body,
 )
+from tests.support.events import event_body
 from tests.support.http import Reply
 
 CLIENTS = 50
@@ -207,21 +206,14 @@ def test_20_simultaneous_bookings_of_the_last_seat_have_exactly_one_winner(
 ) -> None:
     # Given an event with 3 seats, 2 of them booked already
     coordinator = repairapp.sign_in("coordinator")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
-    event = repairapp.post(
-        "/api/staff/events",
-        {
-            "groupIdentifier": "Repair Café Gent",
-            "place": "Buurtcentrum",
-            "address": "Kouter 1",
-            "postcode": "9000",
-            "startsAt": starts.isoformat(),
-            "endsAt": (starts + timedelta(hours=3)).isoformat(),
-            "capacity": 3,
-            "categories": list(PRODUCT_CATEGORIES),
-        },
-        **coordinator,
+    gent = event_body(
+        groupIdentifier="Repair Café Gent",
+        place="Buurtcentrum",
+        address="Kouter 1",
+        postcode="9000",
+        capacity=3,
     )
+    event = repairapp.post("/api/staff/events", gent, **coordinator)
     assert event.status == 201, event.data
     event_id = event.json["eventId"]
     analysis_id = repairapp.triage({"description": DESCRIPTION, "language": "nl"}).json[

@@ -11,12 +11,12 @@ import csv
 import io
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from localaws.stack import LocalStack
-from repaircore.vocabulary import PRODUCT_CATEGORIES
 from tests.integration.repairapp.conftest import RepairApp
+from tests.support.events import event_body
 
 
 def _mail_to(stack: LocalStack, address: str) -> list[dict[str, Any]]:
@@ -30,21 +30,9 @@ def test_a_visitor_books_an_event_and_the_table_logs_the_outcome(
     # Given a coordinator's event next week in Leuven
     coordinator = repairapp.sign_in("coordinator")
     repairer = repairapp.sign_in("repairer")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
-    event = repairapp.post(
-        "/api/staff/events",
-        {
-            "groupIdentifier": "Repair Café Leuven",
-            "place": "Parochiezaal",
-            "address": "Naamsestraat 1",
-            "postcode": "3000",
-            "startsAt": starts.isoformat(),
-            "endsAt": (starts + timedelta(hours=3)).isoformat(),
-            "capacity": 10,
-            "categories": list(PRODUCT_CATEGORIES),
-        },
-        **coordinator,
-    )
+    leuven = event_body()
+    starts = datetime.fromisoformat(leuven["startsAt"])
+    event = repairapp.post("/api/staff/events", leuven, **coordinator)
     assert event.status == 201, event.data
     event_id = event.json["eventId"]
     listed = repairapp.get("/api/events?postcode=3010")
@@ -103,21 +91,16 @@ def test_a_walk_in_is_answered_at_once_and_triaged_by_smartre_afterwards(
     repairapp: RepairApp,
 ) -> None:
     coordinator = repairapp.sign_in("coordinator")
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
-    event_id = repairapp.post(
-        "/api/staff/events",
-        {
-            "groupIdentifier": "Repair Café Gent",
-            "place": "Buurtcentrum",
-            "address": "Kouter 1",
-            "postcode": "9000",
-            "startsAt": starts.isoformat(),
-            "endsAt": (starts + timedelta(hours=3)).isoformat(),
-            "capacity": 5,
-            "categories": ["Lamp"],
-        },
-        **coordinator,
-    ).json["eventId"]
+    gent = event_body(
+        days=2,
+        groupIdentifier="Repair Café Gent",
+        place="Buurtcentrum",
+        address="Kouter 1",
+        postcode="9000",
+        capacity=5,
+        categories=["Lamp"],
+    )
+    event_id = repairapp.post("/api/staff/events", gent, **coordinator).json["eventId"]
 
     walked = repairapp.post(
         f"/api/staff/events/{event_id}/walk-ins",
